@@ -1,0 +1,165 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Sessions;
+
+/// <summary>
+/// Encodes list positions as opaque continuation tokens bound to their query. A token carries a fingerprint of the
+/// query and a checksum, so a token from another query, a truncated or an altered one is refused with an
+/// <see cref="ArgumentException"/> before any I/O. Tokens are not authorization: the query's own key, never the
+/// token, decides which index and partition a list reads.
+/// </summary>
+internal static class PageToken
+{
+    /// <summary>Longer tokens are refused before decoding.</summary>
+    public const int MaxLength = 2048;
+
+    private const byte FormatVersion = 1;
+    private const int FingerprintLength = 8;
+    private const int ChecksumLength = 8;
+    private const string ParamName = "page";
+
+    public static string Encode(PageQuery query, ReadOnlySpan<PageCursor> cursors)
+    {
+        var buffer = new List<byte>(64) { FormatVersion };
+        buffer.AddRange(Fingerprint(query));
+        buffer.Add(checked((byte)cursors.Length));
+        foreach (var cursor in cursors)
+        {
+            buffer.Add((byte)cursor.State);
+            if (cursor.State == PageCursorState.After)
+            {
+                AddString(buffer, cursor.CreatedAt!);
+                AddString(buffer, cursor.Id!);
+            }
+        }
+
+        var payload = buffer.ToArray();
+        var token = new byte[payload.Length + ChecksumLength];
+        payload.CopyTo(token, 0);
+        Checksum(payload).CopyTo(token.AsSpan(payload.Length));
+        return Base64UrlEncode(token);
+    }
+
+    /// <summary>Decodes the token of <paramref name="page"/> for <paramref name="query"/>; no token means every stream at its start.</summary>
+    /// <exception cref="ArgumentException">The token is malformed, altered, or belongs to another query.</exception>
+    public static PageCursor[] Decode(PageRequest? page, PageQuery query, int streams)
+    {
+        var token = page?.ContinuationToken;
+        if (token is null)
+        {
+            var fresh = new PageCursor[streams];
+            Array.Fill(fresh, PageCursor.Start);
+            return fresh;
+        }
+
+        if (token.Length == 0 || token.Length > MaxLength)
+        {
+            throw Invalid("it is empty or too long");
+        }
+
+        var bytes = Base64UrlDecode(token) ?? throw Invalid("it is not base64url");
+        if (bytes.Length < 1 + FingerprintLength + 1 + ChecksumLength || bytes[0] != FormatVersion)
+        {
+            throw Invalid("it is truncated or of an unknown format");
+        }
+
+        var payload = bytes.AsSpan(0, bytes.Length - ChecksumLength);
+        if (!CryptographicOperations.FixedTimeEquals(Checksum(payload), bytes.AsSpan(bytes.Length - ChecksumLength)))
+        {
+            throw Invalid("it was altered or truncated");
+        }
+
+        if (!payload.Slice(1, FingerprintLength).SequenceEqual(Fingerprint(query)))
+        {
+            throw Invalid("it belongs to another query");
+        }
+
+        ReadOnlySpan<byte> reader = payload[(1 + FingerprintLength)..];
+        if (reader[0] != streams)
+        {
+            throw Invalid("it belongs to another query");
+        }
+
+        reader = reader[1..];
+        var cursors = new PageCursor[streams];
+        for (var i = 0; i < streams; i++)
+        {
+            cursors[i] = ReadCursor(ref reader);
+        }
+
+        return reader.IsEmpty ? cursors : throw Invalid("it has trailing data");
+    }
+
+    private static PageCursor ReadCursor(ref ReadOnlySpan<byte> reader)
+    {
+        if (reader.IsEmpty)
+        {
+            throw Invalid("it is truncated");
+        }
+
+        var state = (PageCursorState)reader[0];
+        reader = reader[1..];
+        switch (state)
+        {
+            case PageCursorState.Start:
+                return PageCursor.Start;
+            case PageCursorState.Done:
+                return PageCursor.Done;
+            case PageCursorState.After:
+                var createdAt = ReadString(ref reader);
+                var id = ReadString(ref reader);
+                return SessionTimestamp.TryParse(createdAt, out _) && id.Length > 0
+                    ? PageCursor.After(createdAt, id)
+                    : throw Invalid("its position is not a stored item");
+            default:
+                throw Invalid("it has an unknown cursor state");
+        }
+    }
+
+    private static void AddString(List<byte> buffer, string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        buffer.Add(checked((byte)bytes.Length));
+        buffer.AddRange(bytes);
+    }
+
+    private static string ReadString(ref ReadOnlySpan<byte> reader)
+    {
+        if (reader.IsEmpty || reader.Length < 1 + reader[0])
+        {
+            throw Invalid("it is truncated");
+        }
+
+        var value = Encoding.UTF8.GetString(reader.Slice(1, reader[0]));
+        reader = reader[(1 + reader[0])..];
+        return value;
+    }
+
+    private static byte[] Fingerprint(PageQuery query)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"sessions-page-query\0{query.Kind}\0{query.Key}"));
+        return hash[..FingerprintLength];
+    }
+
+    private static byte[] Checksum(ReadOnlySpan<byte> payload)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(payload, hash);
+        return hash[..ChecksumLength].ToArray();
+    }
+
+#pragma warning disable CA2208 // The token arrives inside the caller's 'page' argument, which is the parameter to name.
+    private static ArgumentException Invalid(string why) =>
+        new($"The continuation token is not valid for this query: {why}. Pass the token of the previous page of the same query, or none for the first page.", ParamName);
+#pragma warning restore CA2208
+
+    private static string Base64UrlEncode(byte[] bytes) => Base64Url.EncodeToString(bytes);
+
+    private static byte[]? Base64UrlDecode(string token)
+    {
+        var bytes = new byte[Base64Url.GetMaxDecodedLength(token.Length)];
+        return Base64Url.TryDecodeFromChars(token, bytes, out var written) ? bytes[..written] : null;
+    }
+}

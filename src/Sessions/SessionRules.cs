@@ -1,0 +1,69 @@
+namespace Sessions;
+
+/// <summary>
+/// The state rules every store applies to a stored session: whether a write may proceed, which error it raises when
+/// it may not, and what the write stores. The in-memory store runs them under a lock; the DynamoDB store encodes the
+/// same rules as condition expressions and runs these methods on the old item to name the failure.
+/// </summary>
+internal static class SessionRules
+{
+    /// <summary>Why a Touch at <paramref name="now"/> is refused, or <see langword="null"/> when it may proceed.</summary>
+    public static SessionStoreException? RefuseTouch(string id, ServerSession? stored, DateTimeOffset now) => stored switch
+    {
+        null => new SessionNotFoundException(id),
+        { Status: SessionStatus.Active } when stored.IsExpiredAt(now) => new SessionExpiredException(id, stored.ExpiresAt),
+        _ => RefuseNotActive(id, stored),
+    };
+
+    /// <summary>Why leaving Active (Revoke, Expire) is refused, or <see langword="null"/> when the session is Active.</summary>
+    public static SessionStoreException? RefuseTransition(string id, ServerSession? stored) =>
+        stored is null ? new SessionNotFoundException(id) : RefuseNotActive(id, stored);
+
+    /// <summary>Why an optimistic Update is refused, or <see langword="null"/>: not found, terminal, then version.</summary>
+    public static SessionStoreException? RefuseUpdate(ServerSession update, ServerSession? stored) => stored switch
+    {
+        null => new SessionNotFoundException(update.Id),
+        { Status: not SessionStatus.Active } => new InvalidSessionTransitionException(update.Id, stored.Status, update.Status),
+        _ when stored.Version != update.Version => new SessionConcurrencyException(update.Id, update.Version, stored.Version),
+        _ => null,
+    };
+
+    /// <summary>The copy Create stores: timestamps in UTC, Version 1.</summary>
+    public static ServerSession Created(ServerSession session) => session with
+    {
+        StartedAt = session.StartedAt.ToUniversalTime(),
+        LastAccessAt = session.LastAccessAt.ToUniversalTime(),
+        ExpiresAt = session.ExpiresAt.ToUniversalTime(),
+        CreatedAt = session.CreatedAt.ToUniversalTime(),
+        UpdatedAt = session.UpdatedAt.ToUniversalTime(),
+        Version = 1,
+    };
+
+    /// <summary>The copy Update stores: only the mutable fields taken from <paramref name="update"/>.</summary>
+    public static ServerSession Updated(ServerSession stored, ServerSession update, DateTimeOffset now) => stored with
+    {
+        Status = update.Status,
+        ExpiresAt = update.ExpiresAt.ToUniversalTime(),
+        SourceIdentity = update.SourceIdentity,
+        RevokedBy = update.RevokedBy,
+        RevokedReason = update.RevokedReason,
+        UpdatedAt = now.ToUniversalTime(),
+        Version = stored.Version + 1,
+    };
+
+    public static ServerSession Revoked(ServerSession stored, string revokedBy, string reason, DateTimeOffset now) =>
+        stored.Revoke(revokedBy, reason, now) with { Version = stored.Version + 1 };
+
+    public static ServerSession Expired(ServerSession stored, DateTimeOffset now) =>
+        stored.Expire(now) with { Version = stored.Version + 1 };
+
+    public static ServerSession Touched(ServerSession stored, DateTimeOffset now) =>
+        stored with { LastAccessAt = now.ToUniversalTime(), RequestCount = stored.RequestCount + 1 };
+
+    private static SessionStoreException? RefuseNotActive(string id, ServerSession stored) => stored.Status switch
+    {
+        SessionStatus.Revoked => new SessionRevokedException(id, stored.RevokedBy, stored.RevokedReason),
+        SessionStatus.Expired => new SessionExpiredException(id, stored.ExpiresAt),
+        _ => null,
+    };
+}
