@@ -159,6 +159,11 @@ internal static class PageToken
 
     private static byte[]? Base64UrlDecode(string token)
     {
+        if (!Base64Url.IsValid(token))
+        {
+            return null;
+        }
+
         var bytes = new byte[Base64Url.GetMaxDecodedLength(token.Length)];
         return Base64Url.TryDecodeFromChars(token, bytes, out var written) ? bytes[..written] : null;
     }
