@@ -1,0 +1,151 @@
+using System.Globalization;
+using Amazon.DynamoDBv2.Model;
+
+namespace Sessions.DynamoDb;
+
+/// <summary>
+/// Maps <see cref="ServerSession"/> to and from a DynamoDB item in the established layout of session tables. Reading is
+/// lenient where other tools differ (no <c>version</c> reads as 0; RFC 3339 timestamps with any fraction and offset) and
+/// strict where data is corrupt: a missing or malformed attribute is a <see cref="SessionStoreException"/> naming the
+/// item and the attribute.
+/// </summary>
+internal static class SessionItem
+{
+    public const string Id = "id";
+    public const string User = "user";
+    public const string Profile = "profile";
+    public const string ServerInstanceId = "server_instance_id";
+    public const string Status = "status";
+    public const string StartedAt = "started_at";
+    public const string LastAccessAt = "last_access_at";
+    public const string ExpiresAt = "expires_at";
+    public const string RequestCount = "request_count";
+    public const string SourceIdentity = "source_identity";
+    public const string CreatedAt = "created_at";
+    public const string UpdatedAt = "updated_at";
+    public const string RevokedBy = "revoked_by";
+    public const string RevokedReason = "revoked_reason";
+    public const string Version = "version";
+    public const string Ttl = "ttl";
+
+    public static Dictionary<string, AttributeValue> ToItem(ServerSession session, TimeSpan retention)
+    {
+        var item = new Dictionary<string, AttributeValue>(16, StringComparer.Ordinal)
+        {
+            [Id] = S(session.Id),
+            [User] = S(session.User),
+            [Profile] = S(session.Profile),
+            [ServerInstanceId] = S(session.ServerInstanceId),
+            [Status] = S(session.Status.ToStorageString()),
+            [StartedAt] = Time(session.StartedAt),
+            [LastAccessAt] = Time(session.LastAccessAt),
+            [ExpiresAt] = Time(session.ExpiresAt),
+            [RequestCount] = N(session.RequestCount),
+            [SourceIdentity] = S(session.SourceIdentity),
+            [CreatedAt] = Time(session.CreatedAt),
+            [UpdatedAt] = Time(session.UpdatedAt),
+            [Version] = N(session.Version),
+            [Ttl] = TtlOf(session.ExpiresAt, retention),
+        };
+
+        if (session.RevokedBy is not null)
+        {
+            item[RevokedBy] = S(session.RevokedBy);
+        }
+
+        if (session.RevokedReason is not null)
+        {
+            item[RevokedReason] = S(session.RevokedReason);
+        }
+
+        return item;
+    }
+
+    public static ServerSession FromItem(Dictionary<string, AttributeValue> item)
+    {
+        var id = item.TryGetValue(Id, out var idValue) && idValue.S is { } s ? s : throw Corrupt(null, Id, "is missing or not a string");
+        return new ServerSession
+        {
+            Id = id,
+            User = ReadString(item, id, User),
+            Profile = ReadString(item, id, Profile),
+            ServerInstanceId = ReadString(item, id, ServerInstanceId),
+            Status = SessionStatusExtensions.TryParseStorageString(ReadString(item, id, Status), out var status)
+                ? status
+                : throw Corrupt(id, Status, $"holds an unknown status '{item[Status].S}'"),
+            StartedAt = ReadTime(item, id, StartedAt),
+            LastAccessAt = ReadOptionalTime(item, id, LastAccessAt) ?? ReadTime(item, id, StartedAt),
+            ExpiresAt = ReadTime(item, id, ExpiresAt),
+            RequestCount = ReadOptionalCount(item, id, RequestCount),
+            SourceIdentity = ReadOptionalString(item, id, SourceIdentity) ?? string.Empty,
+            CreatedAt = ReadTime(item, id, CreatedAt),
+            UpdatedAt = ReadOptionalTime(item, id, UpdatedAt) ?? ReadTime(item, id, CreatedAt),
+            RevokedBy = ReadOptionalString(item, id, RevokedBy),
+            RevokedReason = ReadOptionalString(item, id, RevokedReason),
+            Version = ReadOptionalCount(item, id, Version),
+        };
+    }
+
+    /// <summary>The <c>ttl</c> attribute: epoch seconds of ExpiresAt plus the retention, rounded up.</summary>
+    public static AttributeValue TtlOf(DateTimeOffset expiresAt, TimeSpan retention)
+    {
+        var ticks = (expiresAt + retention).UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var seconds = (ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
+        return N(seconds);
+    }
+
+    public static Dictionary<string, AttributeValue> Key(string id) => new(1, StringComparer.Ordinal) { [Id] = S(id) };
+
+    public static AttributeValue S(string value) => new() { S = value };
+
+    public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    public static AttributeValue Time(DateTimeOffset value) => new() { S = SessionTimestamp.Format(value) };
+
+    public static SessionStoreException Corrupt(string? id, string attribute, string problem) =>
+        new($"Stored session '{id ?? "(no id)"}' is corrupt: attribute '{attribute}' {problem}.", id, operation: null, tableName: null, innerException: null);
+
+    private static string ReadString(Dictionary<string, AttributeValue> item, string id, string name) =>
+        ReadOptionalString(item, id, name) ?? throw Corrupt(id, name, "is missing");
+
+    private static string? ReadOptionalString(Dictionary<string, AttributeValue> item, string id, string name)
+    {
+        if (!item.TryGetValue(name, out var value) || value.NULL == true)
+        {
+            return null;
+        }
+
+        return value.S ?? throw Corrupt(id, name, "is not a string");
+    }
+
+    private static DateTimeOffset ReadTime(Dictionary<string, AttributeValue> item, string id, string name) =>
+        ReadOptionalTime(item, id, name) ?? throw Corrupt(id, name, "is missing");
+
+    private static DateTimeOffset? ReadOptionalTime(Dictionary<string, AttributeValue> item, string id, string name)
+    {
+        var text = ReadOptionalString(item, id, name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return SessionTimestamp.TryParse(text, out var value) ? value : throw Corrupt(id, name, $"holds '{text}', which is not an RFC 3339 timestamp");
+    }
+
+    private static long ReadOptionalCount(Dictionary<string, AttributeValue> item, string id, string name)
+    {
+        if (!item.TryGetValue(name, out var value) || value.NULL == true)
+        {
+            return 0;
+        }
+
+        if (value.N is null)
+        {
+            throw Corrupt(id, name, "is not a number");
+        }
+
+        return long.TryParse(value.N, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count) && count >= 0
+            ? count
+            : throw Corrupt(id, name, $"holds '{value.N}', which is not a whole number of at least 0");
+    }
+}
