@@ -1,5 +1,10 @@
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Sessions;
+using Sessions.DynamoDb;
 using Sessions.InMemory;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -7,6 +12,38 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers an <see cref="ISessionStore"/> in a service collection.</summary>
 public static class SessionStoreServiceCollectionExtensions
 {
+    /// <summary>
+    /// Registers <see cref="DynamoDbSessionStore"/> as the singleton <see cref="ISessionStore"/> (unless one is registered
+    /// already), with its options set by <paramref name="configure"/> and validated at start-up. It uses the
+    /// <see cref="IAmazonDynamoDB"/> registered in the container when there is one, and otherwise builds one from
+    /// <see cref="DynamoDbSessionStoreOptions.ServiceUrl"/> and <see cref="DynamoDbSessionStoreOptions.Region"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options; <see cref="DynamoDbSessionStoreOptions.TableName"/> is required.</param>
+    /// <returns>The same service collection, for chaining.</returns>
+    public static IServiceCollection AddSessionStore(this IServiceCollection services, Action<DynamoDbSessionStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<DynamoDbSessionStoreOptions>().Configure(configure).ValidateOnStart();
+        return services.AddDynamoDbSessionStore();
+    }
+
+    /// <summary>
+    /// Registers <see cref="DynamoDbSessionStore"/> as <see cref="AddSessionStore(IServiceCollection, Action{DynamoDbSessionStoreOptions})"/>
+    /// does, with its options bound from a configuration section such as <c>{ "TableName": "sessions", "Retention": "01:00:00" }</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section holding the options.</param>
+    /// <returns>The same service collection, for chaining.</returns>
+    public static IServiceCollection AddSessionStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<DynamoDbSessionStoreOptions>().Bind(configuration).ValidateOnStart();
+        return services.AddDynamoDbSessionStore();
+    }
+
     /// <summary>
     /// Registers <see cref="InMemorySessionStore"/> as the singleton <see cref="ISessionStore"/>, unless one is
     /// registered already. It takes <see cref="TimeProvider"/> from the container, or <see cref="TimeProvider.System"/>.
@@ -17,6 +54,19 @@ public static class SessionStoreServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<ISessionStore>(static sp => new InMemorySessionStore(sp.GetService<TimeProvider>()));
+        return services;
+    }
+
+    private static IServiceCollection AddDynamoDbSessionStore(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbSessionStoreOptions>, DynamoDbSessionStoreOptionsValidator>());
+        services.TryAddSingleton(static sp => new DynamoDbClientFactory(sp.GetRequiredService<IOptions<DynamoDbSessionStoreOptions>>().Value));
+        services.TryAddSingleton(static sp => new DynamoDbSessionStore(
+            sp.GetService<IAmazonDynamoDB>() ?? sp.GetRequiredService<DynamoDbClientFactory>().Client,
+            sp.GetRequiredService<IOptions<DynamoDbSessionStoreOptions>>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<DynamoDbSessionStore>>()));
+        services.TryAddSingleton<ISessionStore>(static sp => sp.GetRequiredService<DynamoDbSessionStore>());
         return services;
     }
 }

@@ -168,12 +168,19 @@ public static class SessionTable
             return;
         }
 
-        await client.UpdateTimeToLiveAsync(
-            new UpdateTimeToLiveRequest
-            {
-                TableName = tableName,
-                TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = SessionItem.Ttl, Enabled = true },
-            },
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.UpdateTimeToLiveAsync(
+                new UpdateTimeToLiveRequest
+                {
+                    TableName = tableName,
+                    TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = SessionItem.Ttl, Enabled = true },
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "UnknownOperationException")
+        {
+            // Some DynamoDB-compatible servers (emulators) have no TTL; sessions still expire by status there.
+        }
     }
 }

@@ -1,0 +1,650 @@
+using System.Diagnostics;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static Sessions.DynamoDb.SessionExpressions;
+
+namespace Sessions.DynamoDb;
+
+/// <summary>
+/// The production <see cref="ISessionStore"/> on Amazon DynamoDB (low-level <see cref="IAmazonDynamoDB"/> client).
+/// Every write is one conditional request; Touch is one <c>UpdateItem</c> with no read. Lists query a KEYS_ONLY index
+/// and read the items with a consistent <c>BatchGetItem</c>. See <see cref="SessionTable"/> for the table layout.
+/// </summary>
+/// <remarks>
+/// Thread-safe; register it as a singleton. Provider faults that remain after the SDK's retries surface as
+/// <see cref="SessionStoreException"/> naming the table and the operation, with the SDK exception inside.
+/// </remarks>
+public sealed partial class DynamoDbSessionStore : ISessionStore
+{
+    private const int MaxBatchGetKeys = 100;
+    private const int MaxUnprocessedRetries = 8;
+
+    private static readonly SessionStatus[] AllStatuses = [SessionStatus.Active, SessionStatus.Revoked, SessionStatus.Expired];
+    private static readonly AttributeValue One = SessionItem.N(1);
+    private static readonly AttributeValue Zero = SessionItem.N(0);
+    private static readonly AttributeValue ActiveStatus = SessionItem.S(SessionStatus.Active.ToStorageString());
+    private static readonly AttributeValue RevokedStatus = SessionItem.S(SessionStatus.Revoked.ToStorageString());
+    private static readonly AttributeValue ExpiredStatus = SessionItem.S(SessionStatus.Expired.ToStorageString());
+
+    private static readonly Dictionary<string, string> CreateNames = Names((IdName, SessionItem.Id));
+    private static readonly Dictionary<string, string> TouchNames = Names(
+        (LastAccessName, SessionItem.LastAccessAt), (CountName, SessionItem.RequestCount), (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt));
+    private static readonly Dictionary<string, string> ExpireNames = Names(
+        (StatusName, SessionItem.Status), (UpdatedName, SessionItem.UpdatedAt), (VersionName, SessionItem.Version));
+    private static readonly Dictionary<string, string> RevokeNames = Names(
+        (StatusName, SessionItem.Status), (UpdatedName, SessionItem.UpdatedAt), (VersionName, SessionItem.Version),
+        (RevokedByName, SessionItem.RevokedBy), (RevokedReasonName, SessionItem.RevokedReason));
+    private static readonly Dictionary<string, string> UpdateNames = Names(
+        (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt), (SourceName, SessionItem.SourceIdentity),
+        (UpdatedName, SessionItem.UpdatedAt), (TtlName, SessionItem.Ttl), (VersionName, SessionItem.Version),
+        (RevokedByName, SessionItem.RevokedBy), (RevokedReasonName, SessionItem.RevokedReason));
+    private static readonly Dictionary<string, string> InstanceNames = Names(
+        (PartitionName, SessionItem.ServerInstanceId), (StatusName, SessionItem.Status), (IdName, SessionItem.Id));
+
+    private readonly IAmazonDynamoDB _client;
+    private readonly string _tableName;
+    private readonly TimeSpan _retention;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new store on <paramref name="client"/>.</summary>
+    /// <param name="client">The DynamoDB client; the caller owns it (its credentials, retries and lifetime).</param>
+    /// <param name="options">The settings; <see cref="DynamoDbSessionStoreOptions.TableName"/> is required.</param>
+    /// <param name="timeProvider">The clock for Touch, expiry and UpdatedAt; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">Where to log provider faults; nothing is logged on the hot path's success.</param>
+    /// <exception cref="OptionsValidationException">A setting is invalid; the message names it.</exception>
+    public DynamoDbSessionStore(
+        IAmazonDynamoDB client,
+        IOptions<DynamoDbSessionStoreOptions> options,
+        TimeProvider? timeProvider = null,
+        ILogger<DynamoDbSessionStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Value;
+        var problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(DynamoDbSessionStoreOptions), typeof(DynamoDbSessionStoreOptions), problems);
+        }
+
+        _client = client;
+        _tableName = settings.TableName!;
+        _retention = settings.Retention;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>Gets the name of the table the store reads and writes.</summary>
+    public string TableName => _tableName;
+
+    /// <inheritdoc />
+    public Task<ServerSession> CreateAsync(ServerSession session, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidNewSession(session);
+        var stored = SessionRules.Created(session);
+        return RunAsync(Operations.Create, stored.Id, async ct =>
+        {
+            var request = new PutItemRequest
+            {
+                TableName = _tableName,
+                Item = SessionItem.ToItem(stored, _retention),
+                ConditionExpression = NotExists,
+                ExpressionAttributeNames = CreateNames,
+                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+            };
+            try
+            {
+                await _client.PutItemAsync(request, ct).ConfigureAwait(false);
+                return stored;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                throw new SessionAlreadyExistsException(stored.Id);
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ServerSession> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidId(id);
+        return RunAsync(Operations.Get, id, async ct =>
+            await ReadAsync(id, ct).ConfigureAwait(false) ?? throw new SessionNotFoundException(id), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ServerSession> UpdateAsync(ServerSession session, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidSession(session);
+        return RunAsync(Operations.Update, session.Id, async ct =>
+        {
+            var now = _timeProvider.GetUtcNow();
+            var values = new Dictionary<string, AttributeValue>(10, StringComparer.Ordinal)
+            {
+                [StatusValue] = SessionItem.S(session.Status.ToStorageString()),
+                [ExpiresValue] = SessionItem.Time(session.ExpiresAt),
+                [SourceValue] = SessionItem.S(session.SourceIdentity),
+                [NowValue] = SessionItem.Time(now),
+                [TtlValue] = SessionItem.TtlOf(session.ExpiresAt, _retention),
+                [NextVersionValue] = SessionItem.N(session.Version + 1),
+                [ActiveValue] = ActiveStatus,
+            };
+            if (session.Version != 0)
+            {
+                values[VersionValue] = SessionItem.N(session.Version);
+            }
+
+            var request = new UpdateItemRequest
+            {
+                TableName = _tableName,
+                Key = SessionItem.Key(session.Id),
+                UpdateExpression = UpdateExpressionFor(session, values),
+                ConditionExpression = session.Version == 0 ? UpdateConditionUnversioned : UpdateCondition,
+                ExpressionAttributeNames = UpdateNames,
+                ExpressionAttributeValues = values,
+                ReturnValues = ReturnValue.ALL_NEW,
+                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+            };
+            try
+            {
+                var response = await _client.UpdateItemAsync(request, ct).ConfigureAwait(false);
+                return SessionItem.FromItem(response.Attributes);
+            }
+            catch (ConditionalCheckFailedException failed)
+            {
+                var stored = await OldItemAsync(Operations.Update, session.Id, failed, ct).ConfigureAwait(false);
+                throw SessionRules.RefuseUpdate(session, stored)
+                    ?? new SessionConcurrencyException(session.Id, session.Version, stored!.Version);
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidId(id);
+        return RunAsync(Operations.Delete, id, async ct =>
+        {
+            await _client.DeleteItemAsync(new DeleteItemRequest { TableName = _tableName, Key = SessionItem.Key(id) }, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task TouchAsync(string id, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidId(id);
+        return RunAsync(Operations.Touch, id, async ct =>
+        {
+            var now = _timeProvider.GetUtcNow();
+            var request = new UpdateItemRequest
+            {
+                TableName = _tableName,
+                Key = SessionItem.Key(id),
+                UpdateExpression = Touch,
+                ConditionExpression = TouchCondition,
+                ExpressionAttributeNames = TouchNames,
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal)
+                {
+                    [NowValue] = SessionItem.Time(now),
+                    [OneValue] = One,
+                    [ActiveValue] = ActiveStatus,
+                },
+                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+            };
+            try
+            {
+                await _client.UpdateItemAsync(request, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (ConditionalCheckFailedException failed)
+            {
+                var stored = await OldItemAsync(Operations.Touch, id, failed, ct).ConfigureAwait(false);
+
+                // The condition is the judge: should the stored copy look servable after all, fail closed.
+                throw SessionRules.RefuseTouch(id, stored, now) ?? new SessionExpiredException(id, stored!.ExpiresAt);
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ServerSession> RevokeAsync(string id, string revokedBy, string reason, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidId(id);
+        SessionArguments.ThrowIfInvalidRevoker(revokedBy, reason);
+        return TransitionAsync(Operations.Revoke, id, Revoke, RevokeNames, RevokedStatus, values =>
+        {
+            values[RevokedByValue] = SessionItem.S(revokedBy);
+            values[RevokedReasonValue] = SessionItem.S(reason);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ServerSession> ExpireAsync(string id, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidId(id);
+        return TransitionAsync(Operations.Expire, id, Transition, ExpireNames, ExpiredStatus, static _ => { }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ServerSession?> FindActiveByServerInstanceAsync(string serverInstanceId, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidKey(serverInstanceId);
+        return RunAsync(Operations.FindActiveByServerInstance, null, async ct =>
+        {
+            var ids = new List<string>(1);
+            Dictionary<string, AttributeValue>? startKey = null;
+            do
+            {
+                var response = await _client.QueryAsync(
+                    new QueryRequest
+                    {
+                        TableName = _tableName,
+                        IndexName = SessionTable.ServerInstanceIndex,
+                        KeyConditionExpression = InstanceActive,
+                        ExpressionAttributeNames = InstanceNames,
+                        ExpressionAttributeValues = new Dictionary<string, AttributeValue>(2, StringComparer.Ordinal)
+                        {
+                            [PartitionValue] = SessionItem.S(serverInstanceId),
+                            [ActiveValue] = ActiveStatus,
+                        },
+                        ProjectionExpression = IdName,
+                        ExclusiveStartKey = startKey,
+                    },
+                    ct).ConfigureAwait(false);
+                ids.AddRange(KeysOf(response.Items).Select(key => key.Id));
+                startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+            }
+            while (startKey is not null);
+
+            IEnumerable<ServerSession> candidates = ids.Count switch
+            {
+                0 => [],
+                1 => await ReadAsync(ids[0], ct).ConfigureAwait(false) is { } one ? [one] : [],
+                _ => (await BatchReadAsync(ids, ct).ConfigureAwait(false)).Values,
+            };
+
+            return candidates
+                .Where(s => s.Status == SessionStatus.Active && string.Equals(s.ServerInstanceId, serverInstanceId, StringComparison.Ordinal))
+                .OrderByDescending(s => s.CreatedAt)
+                .ThenByDescending(s => s.Id, StringComparer.Ordinal)
+                .FirstOrDefault();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<SessionPage> ListByUserAsync(string user, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidKey(user);
+        return ListIndexAsync(Operations.ListByUser, SessionTable.UserIndex, SessionItem.User, user, PageQuery.ForUser(user), page,
+            s => string.Equals(s.User, user, StringComparison.Ordinal), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<SessionPage> ListByStatusAsync(SessionStatus status, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidStatus(status);
+        return ListIndexAsync(Operations.ListByStatus, SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), PageQuery.ForStatus(status), page,
+            s => s.Status == status, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<SessionPage> ListByProfileAsync(string profile, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidKey(profile);
+        return ListIndexAsync(Operations.ListByProfile, SessionTable.ProfileIndex, SessionItem.Profile, profile, PageQuery.ForProfile(profile), page,
+            s => string.Equals(s.Profile, profile, StringComparison.Ordinal), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<SessionPage> ListByTimeRangeAsync(DateTimeOffset createdFrom, DateTimeOffset createdBefore, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        SessionArguments.ThrowIfInvalidRange(createdFrom, createdBefore);
+        var query = PageQuery.ForTimeRange(createdFrom, createdBefore);
+        var cursors = PageToken.Decode(page, query, AllStatuses.Length);
+        if (createdFrom == createdBefore || cursors.All(c => c.State == PageCursorState.Done))
+        {
+            return Task.FromResult(SessionPage.Empty);
+        }
+
+        var limit = (page ?? PageRequest.First).EffectiveLimit;
+        return RunAsync(Operations.ListByTimeRange, null, async ct =>
+        {
+            // One query per status partition of gsi-status, each newest first, merged into one newest-first page.
+            var from = SessionItem.Time(createdFrom);
+            var to = SessionItem.Time(createdBefore.AddTicks(-1));
+            var streams = await Task.WhenAll(AllStatuses.Select((status, i) => cursors[i].State == PageCursorState.Done
+                ? Task.FromResult(IndexPage.Exhausted)
+                : QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), cursors[i], limit, (from, to), ct))).ConfigureAwait(false);
+
+            var taken = new List<(IndexKey Key, int Stream)>(limit);
+            var heads = new int[streams.Length];
+            while (taken.Count < limit)
+            {
+                var best = -1;
+                for (var s = 0; s < streams.Length; s++)
+                {
+                    if (heads[s] < streams[s].Keys.Count && (best < 0 || streams[s].Keys[heads[s]].CompareTo(streams[best].Keys[heads[best]]) > 0))
+                    {
+                        best = s;
+                    }
+                }
+
+                if (best < 0)
+                {
+                    break;
+                }
+
+                taken.Add((streams[best].Keys[heads[best]], best));
+                heads[best]++;
+            }
+
+            var next = new PageCursor[streams.Length];
+            for (var s = 0; s < streams.Length; s++)
+            {
+                next[s] = cursors[s].State == PageCursorState.Done ? PageCursor.Done
+                    : heads[s] == streams[s].Keys.Count ? streams[s].Next
+                    : heads[s] > 0 ? streams[s].Keys[heads[s] - 1].Cursor
+                    : cursors[s];
+            }
+
+            var items = await BatchReadAsync(taken.Select(t => t.Key.Id).ToList(), ct).ConfigureAwait(false);
+            var sessions = taken
+                .Select(t => items.TryGetValue(t.Key.Id, out var s) && s.Status == AllStatuses[t.Stream] && s.CreatedAt >= createdFrom && s.CreatedAt < createdBefore ? s : null)
+                .OfType<ServerSession>()
+                .ToList();
+            var token = next.All(c => c.State == PageCursorState.Done) ? null : PageToken.Encode(query, next);
+            return new SessionPage(sessions, token);
+        }, cancellationToken);
+    }
+
+    private Task<SessionPage> ListIndexAsync(
+        string operation, string indexName, string partitionAttribute, string partitionValue, PageQuery query, PageRequest? page,
+        Func<ServerSession, bool> matches, CancellationToken cancellationToken)
+    {
+        var cursor = PageToken.Decode(page, query, streams: 1)[0];
+        if (cursor.State == PageCursorState.Done)
+        {
+            return Task.FromResult(SessionPage.Empty);
+        }
+
+        var limit = (page ?? PageRequest.First).EffectiveLimit;
+        return RunAsync(operation, null, async ct =>
+        {
+            var index = await QueryIndexAsync(indexName, partitionAttribute, partitionValue, cursor, limit, range: null, ct).ConfigureAwait(false);
+            var items = await BatchReadAsync(index.Keys.Select(k => k.Id).ToList(), ct).ConfigureAwait(false);
+
+            // The index is eventually consistent: keep only items whose consistent, current state still matches.
+            var sessions = index.Keys
+                .Select(k => items.TryGetValue(k.Id, out var s) && matches(s) ? s : null)
+                .OfType<ServerSession>()
+                .ToList();
+            var token = index.Next.State == PageCursorState.Done ? null : PageToken.Encode(query, [index.Next]);
+            return new SessionPage(sessions, token);
+        }, cancellationToken);
+    }
+
+    /// <summary>One page of keys from an index partition, newest first, and where the next page starts.</summary>
+    private async Task<IndexPage> QueryIndexAsync(
+        string indexName, string partitionAttribute, string partitionValue, PageCursor cursor, int limit,
+        (AttributeValue From, AttributeValue To)? range, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal) { [PartitionValue] = SessionItem.S(partitionValue) };
+        if (range is { } bounds)
+        {
+            values[FromValue] = bounds.From;
+            values[ToValue] = bounds.To;
+        }
+
+        var request = new QueryRequest
+        {
+            TableName = _tableName,
+            IndexName = indexName,
+            KeyConditionExpression = range is null ? PartitionKey : StatusCreatedBetween,
+            ExpressionAttributeNames = Names((PartitionName, partitionAttribute), (IdName, SessionItem.Id), (CreatedName, SessionItem.CreatedAt)),
+            ExpressionAttributeValues = values,
+            ProjectionExpression = KeysOnly,
+            ScanIndexForward = false,
+            Limit = limit,
+        };
+        if (cursor.State == PageCursorState.After)
+        {
+            // The partition comes from the query, never from the token: a token cannot reach another partition.
+            request.ExclusiveStartKey = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal)
+            {
+                [SessionItem.Id] = SessionItem.S(cursor.Id!),
+                [partitionAttribute] = SessionItem.S(partitionValue),
+                [SessionItem.CreatedAt] = SessionItem.S(cursor.CreatedAt!),
+            };
+        }
+
+        var response = await _client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
+        var next = response.LastEvaluatedKey is { Count: > 0 } last ? IndexKey.From(last).Cursor : PageCursor.Done;
+        return new IndexPage(KeysOf(response.Items).ToList(), next);
+    }
+
+    private Task<ServerSession> TransitionAsync(
+        string operation, string id, string updateExpression, Dictionary<string, string> names, AttributeValue target,
+        Action<Dictionary<string, AttributeValue>> addValues, CancellationToken cancellationToken) =>
+        RunAsync(operation, id, async ct =>
+        {
+            var values = new Dictionary<string, AttributeValue>(7, StringComparer.Ordinal)
+            {
+                [StatusValue] = target,
+                [NowValue] = SessionItem.Time(_timeProvider.GetUtcNow()),
+                [ZeroValue] = Zero,
+                [OneValue] = One,
+                [ActiveValue] = ActiveStatus,
+            };
+            addValues(values);
+            var request = new UpdateItemRequest
+            {
+                TableName = _tableName,
+                Key = SessionItem.Key(id),
+                UpdateExpression = updateExpression,
+                ConditionExpression = IsActive,
+                ExpressionAttributeNames = names,
+                ExpressionAttributeValues = values,
+                ReturnValues = ReturnValue.ALL_NEW,
+                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+            };
+            try
+            {
+                var response = await _client.UpdateItemAsync(request, ct).ConfigureAwait(false);
+                return SessionItem.FromItem(response.Attributes);
+            }
+            catch (ConditionalCheckFailedException failed)
+            {
+                var stored = await OldItemAsync(operation, id, failed, ct).ConfigureAwait(false);
+                throw SessionRules.RefuseTransition(id, stored)
+                    ?? new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, failed);
+            }
+        }, cancellationToken);
+
+    /// <summary>The item a failed condition saw: from ALL_OLD in the same response, else one consistent read.</summary>
+    private async Task<ServerSession?> OldItemAsync(string operation, string id, ConditionalCheckFailedException failed, CancellationToken cancellationToken)
+    {
+        if (failed.Item is { Count: > 0 } old)
+        {
+            return SessionItem.FromItem(old);
+        }
+
+        Log.ReadingAfterFailedCondition(_logger, operation, _tableName, id);
+        return await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ServerSession?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        var response = await _client.GetItemAsync(
+            new GetItemRequest { TableName = _tableName, Key = SessionItem.Key(id), ConsistentRead = true },
+            cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item ? SessionItem.FromItem(item) : null;
+    }
+
+    /// <summary>Reads items by id with consistent <c>BatchGetItem</c>s of up to 100 keys, retrying unprocessed keys with backoff.</summary>
+    private async Task<Dictionary<string, ServerSession>> BatchReadAsync(List<string> ids, CancellationToken cancellationToken)
+    {
+        var sessions = new Dictionary<string, ServerSession>(ids.Count, StringComparer.Ordinal);
+        for (var offset = 0; offset < ids.Count; offset += MaxBatchGetKeys)
+        {
+            var keys = ids.Skip(offset).Take(MaxBatchGetKeys).Distinct(StringComparer.Ordinal).Select(SessionItem.Key).ToList();
+            var pending = new Dictionary<string, KeysAndAttributes>(1, StringComparer.Ordinal)
+            {
+                [_tableName] = new KeysAndAttributes { Keys = keys, ConsistentRead = true },
+            };
+            for (var attempt = 0; ; attempt++)
+            {
+                var response = await _client.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
+                if (response.Responses is not null && response.Responses.TryGetValue(_tableName, out var items))
+                {
+                    foreach (var item in items)
+                    {
+                        var session = SessionItem.FromItem(item);
+                        sessions[session.Id] = session;
+                    }
+                }
+
+                if (response.UnprocessedKeys is not { Count: > 0 } unprocessed)
+                {
+                    break;
+                }
+
+                var left = unprocessed.Sum(u => u.Value.Keys?.Count ?? 0);
+                if (attempt == MaxUnprocessedRetries)
+                {
+                    throw new SessionStoreException(
+                        $"BatchGetItem on table '{_tableName}' left {left} keys unprocessed after {MaxUnprocessedRetries} retries.",
+                        sessionId: null, Operations.BatchGet, _tableName, innerException: null);
+                }
+
+                var delay = TimeSpan.FromMilliseconds(Math.Min(25 * (1 << attempt), 1_000) * (0.5 + Random.Shared.NextDouble()));
+                Log.RetryingUnprocessedKeys(_logger, _tableName, left, delay);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                pending = unprocessed;
+            }
+        }
+
+        return sessions;
+    }
+
+    /// <summary>Runs one store operation: a span, a duration measurement, and provider faults mapped to <see cref="SessionStoreException"/>.</summary>
+    private async Task<T> RunAsync<T>(string operation, string? id, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = SessionStoreTelemetry.StartActivity(operation, _tableName, id);
+        var outcome = SessionStoreTelemetry.Outcomes.Success;
+        try
+        {
+            return await body(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SessionStoreException ex) when (ex.GetType() == typeof(SessionStoreException) && ex.TableName is null)
+        {
+            // A corrupt item: say where it was read.
+            outcome = SessionStoreTelemetry.Outcomes.Error;
+            Log.ProviderFault(_logger, operation, _tableName, id, ex);
+            throw new SessionStoreException($"{ex.Message} (table '{_tableName}', operation {operation})", ex.SessionId, operation, _tableName, ex);
+        }
+        catch (Exception ex) when (ex is SessionStoreException or OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            outcome = SessionStoreTelemetry.Outcomes.Of(ex);
+            throw;
+        }
+        catch (Exception ex) when (IsProviderFault(ex))
+        {
+            outcome = SessionStoreTelemetry.Outcomes.Error;
+            Log.ProviderFault(_logger, operation, _tableName, id, ex);
+            throw new SessionStoreException(DescribeFault(operation, ex), id, operation, _tableName, ex);
+        }
+        finally
+        {
+            SessionStoreTelemetry.Stop(activity, operation, outcome, started);
+        }
+    }
+
+    private static bool IsProviderFault(Exception ex) =>
+        ex is AmazonClientException or HttpRequestException or IOException or TimeoutException or OperationCanceledException;
+
+    private string DescribeFault(string operation, Exception ex) => ex switch
+    {
+        ResourceNotFoundException => $"DynamoDB {operation} failed: table '{_tableName}' (or its index) does not exist or is not active. Create it with SessionTable.EnsureCreatedAsync or `sessions table create`.",
+        OperationCanceledException => $"DynamoDB {operation} on table '{_tableName}' timed out.",
+        _ => $"DynamoDB {operation} on table '{_tableName}' failed: {ex.Message}",
+    };
+
+    private static string UpdateExpressionFor(ServerSession session, Dictionary<string, AttributeValue> values)
+    {
+        var removes = new List<string>(2);
+        var expression = SessionExpressions.Update;
+        if (session.RevokedBy is not null)
+        {
+            expression += UpdateSetsRevokedBy;
+            values[RevokedByValue] = SessionItem.S(session.RevokedBy);
+        }
+        else
+        {
+            removes.Add(RevokedByName);
+        }
+
+        if (session.RevokedReason is not null)
+        {
+            expression += UpdateSetsRevokedReason;
+            values[RevokedReasonValue] = SessionItem.S(session.RevokedReason);
+        }
+        else
+        {
+            removes.Add(RevokedReasonName);
+        }
+
+        return removes.Count == 0 ? expression : expression + UpdateRemoves + string.Join(", ", removes);
+    }
+
+    private static IEnumerable<IndexKey> KeysOf(List<Dictionary<string, AttributeValue>>? items) =>
+        (items ?? []).Select(IndexKey.From);
+
+    private static Dictionary<string, string> Names(params (string Placeholder, string Attribute)[] names) =>
+        names.ToDictionary(n => n.Placeholder, n => n.Attribute, StringComparer.Ordinal);
+
+    /// <summary>The operation names used in spans, metrics, logs and errors.</summary>
+    private static class Operations
+    {
+        public const string Create = "Create";
+        public const string Get = "Get";
+        public const string Update = "Update";
+        public const string Delete = "Delete";
+        public const string Touch = "Touch";
+        public const string Revoke = "Revoke";
+        public const string Expire = "Expire";
+        public const string FindActiveByServerInstance = "FindActiveByServerInstance";
+        public const string ListByUser = "ListByUser";
+        public const string ListByStatus = "ListByStatus";
+        public const string ListByProfile = "ListByProfile";
+        public const string ListByTimeRange = "ListByTimeRange";
+        public const string BatchGet = "BatchGetItem";
+    }
+
+    /// <summary>The keys of one index entry, ordered as the index orders them (created_at, then id).</summary>
+    private readonly record struct IndexKey(string CreatedAt, string Id) : IComparable<IndexKey>
+    {
+        public PageCursor Cursor => PageCursor.After(CreatedAt, Id);
+
+        public static IndexKey From(Dictionary<string, AttributeValue> item) => new(
+            item.TryGetValue(SessionItem.CreatedAt, out var created) && created.S is { } c ? c : string.Empty,
+            item.TryGetValue(SessionItem.Id, out var id) && id.S is { } i ? i : throw SessionItem.Corrupt(null, SessionItem.Id, "is missing from an index entry"));
+
+        public int CompareTo(IndexKey other)
+        {
+            var byTime = string.CompareOrdinal(CreatedAt, other.CreatedAt);
+            return byTime != 0 ? byTime : string.CompareOrdinal(Id, other.Id);
+        }
+    }
+
+    private sealed record IndexPage(List<IndexKey> Keys, PageCursor Next)
+    {
+        public static IndexPage Exhausted { get; } = new([], PageCursor.Done);
+    }
+}
