@@ -549,7 +549,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             Log.ProviderFault(_logger, operation, _tableName, id, ex);
             throw new SessionStoreException($"{ex.Message} (table '{_tableName}', operation {operation})", ex.SessionId, operation, _tableName, ex);
         }
-        catch (Exception ex) when (ex is SessionStoreException or OperationCanceledException && cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is SessionStoreException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             outcome = SessionStoreTelemetry.Outcomes.Of(ex);
             throw;
@@ -567,7 +567,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     }
 
     private static bool IsProviderFault(Exception ex) =>
-        ex is AmazonClientException or HttpRequestException or IOException or TimeoutException or OperationCanceledException;
+        ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or TimeoutException or OperationCanceledException;
 
     private string DescribeFault(string operation, Exception ex) => ex switch
     {
