@@ -22,6 +22,8 @@ public static class SessionTable
     /// <summary>The index over <c>server_instance_id</c> and <c>status</c>, read by FindActiveByServerInstance.</summary>
     public const string ServerInstanceIndex = "gsi-server-instance";
 
+    private const string UnknownOperation = "UnknownOperationException";
+
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(2);
 
     /// <summary>Describes the table: key, attributes, indexes and on-demand billing.</summary>
@@ -57,7 +59,8 @@ public static class SessionTable
     /// <summary>
     /// Creates the table when it is missing, waits until it and its indexes are ACTIVE, and enables TTL on <c>ttl</c>.
     /// Safe to call again, and from several processes at once. An existing table must have the key <c>id</c> and the
-    /// four indexes (their projection may be ALL).
+    /// four indexes (their projection may be ALL). On a DynamoDB-compatible server without TTL (dynalite), the table is
+    /// left without it.
     /// </summary>
     /// <param name="client">The DynamoDB client.</param>
     /// <param name="tableName">The table name.</param>
@@ -161,19 +164,27 @@ public static class SessionTable
 
     private static async Task EnableTimeToLiveAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken)
     {
-        var current = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false);
-        var status = current.TimeToLiveDescription?.TimeToLiveStatus;
-        if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)
+        try
         {
-            return;
-        }
-
-        await client.UpdateTimeToLiveAsync(
-            new UpdateTimeToLiveRequest
+            var current = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false);
+            var status = current.TimeToLiveDescription?.TimeToLiveStatus;
+            if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)
             {
-                TableName = tableName,
-                TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = SessionItem.Ttl, Enabled = true },
-            },
-            cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await client.UpdateTimeToLiveAsync(
+                new UpdateTimeToLiveRequest
+                {
+                    TableName = tableName,
+                    TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = SessionItem.Ttl, Enabled = true },
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == UnknownOperation)
+        {
+            // The server has no TTL (dynalite answers UpdateTimeToLive so). TTL only tidies up expired items; the
+            // store does not depend on it.
+        }
     }
 }
