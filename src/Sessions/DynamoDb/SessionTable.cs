@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
@@ -21,6 +22,8 @@ public static class SessionTable
 
     /// <summary>The index over <c>server_instance_id</c> and <c>status</c>, read by FindActiveByServerInstance.</summary>
     public const string ServerInstanceIndex = "gsi-server-instance";
+
+    private const string UnknownOperation = "UnknownOperationException";
 
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(2);
 
@@ -57,7 +60,8 @@ public static class SessionTable
     /// <summary>
     /// Creates the table when it is missing, waits until it and its indexes are ACTIVE, and enables TTL on <c>ttl</c>.
     /// Safe to call again, and from several processes at once. An existing table must have the key <c>id</c> and the
-    /// four indexes (their projection may be ALL).
+    /// four indexes (their projection may be ALL). On a DynamoDB-compatible server without TTL (dynalite), the table is
+    /// left without it.
     /// </summary>
     /// <param name="client">The DynamoDB client.</param>
     /// <param name="tableName">The table name.</param>
@@ -83,7 +87,11 @@ public static class SessionTable
                 }
             }
 
-            table = await WaitUntilActiveAsync(client, tableName, cancellationToken).ConfigureAwait(false);
+            if (!IsReady(table))
+            {
+                table = await WaitUntilActiveAsync(client, tableName, cancellationToken).ConfigureAwait(false);
+            }
+
             ThrowIfOtherLayout(table);
             await EnableTimeToLiveAsync(client, tableName, cancellationToken).ConfigureAwait(false);
         }
@@ -119,9 +127,7 @@ public static class SessionTable
         while (true)
         {
             var table = await DescribeAsync(client, tableName, cancellationToken).ConfigureAwait(false);
-            if (table is not null
-                && table.TableStatus == TableStatus.ACTIVE
-                && (table.GlobalSecondaryIndexes ?? []).All(index => index.IndexStatus == IndexStatus.ACTIVE))
+            if (IsReady(table))
             {
                 return table;
             }
@@ -130,6 +136,11 @@ public static class SessionTable
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPollDelay.Ticks));
         }
     }
+
+    private static bool IsReady([NotNullWhen(true)] TableDescription? table) =>
+        table is not null
+        && table.TableStatus == TableStatus.ACTIVE
+        && (table.GlobalSecondaryIndexes ?? []).All(index => index.IndexStatus == IndexStatus.ACTIVE);
 
     private static void ThrowIfOtherLayout(TableDescription table)
     {
@@ -161,15 +172,15 @@ public static class SessionTable
 
     private static async Task EnableTimeToLiveAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken)
     {
-        var current = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false);
-        var status = current.TimeToLiveDescription?.TimeToLiveStatus;
-        if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)
-        {
-            return;
-        }
-
         try
         {
+            var current = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false);
+            var status = current.TimeToLiveDescription?.TimeToLiveStatus;
+            if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)
+            {
+                return;
+            }
+
             await client.UpdateTimeToLiveAsync(
                 new UpdateTimeToLiveRequest
                 {
@@ -178,9 +189,10 @@ public static class SessionTable
                 },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "UnknownOperationException")
+        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == UnknownOperation)
         {
-            // Some DynamoDB-compatible servers (emulators) have no TTL; sessions still expire by status there.
+            // The server has no TTL (dynalite answers UpdateTimeToLive so). TTL only tidies up expired items; the
+            // store does not depend on it.
         }
     }
 }

@@ -30,7 +30,7 @@ public abstract partial class SessionStoreConformanceTests
     /// <summary>Gets a value unique to this test, used in user, profile and server instance names.</summary>
     protected string Tag { get; }
 
-    protected ISessionStore Store => _store ??= CreateStore(Time);
+    protected ISessionStore Store => LazyInitializer.EnsureInitialized(ref _store, () => CreateStore(Time));
 
     /// <summary>Creates the store under test on <paramref name="timeProvider"/>.</summary>
     protected abstract ISessionStore CreateStore(TimeProvider timeProvider);

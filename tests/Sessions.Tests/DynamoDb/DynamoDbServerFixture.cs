@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Sessions.DynamoDb;
+
+namespace Sessions.Tests.DynamoDb;
+
+/// <summary>
+/// A DynamoDB-compatible server for tests, shared by the whole test run: the endpoint in
+/// <c>SESSIONS_DYNAMODB_ENDPOINT</c> when that is set, otherwise one dynalite server (tests/dynamodb-local) started on
+/// first use and stopped when the test process exits. A test class takes it as
+/// <c>IClassFixture&lt;DynamoDbServerFixture&gt;</c>; every class gets its own clients and tables on the one server,
+/// so classes still run in parallel.
+/// </summary>
+public sealed class DynamoDbServerFixture : IAsyncLifetime
+{
+    /// <summary>The environment variable naming an external server, for example <c>http://localhost:8000</c>.</summary>
+    public const string EndpointVariable = "SESSIONS_DYNAMODB_ENDPOINT";
+
+    /// <summary>The region the clients sign for; any region works with a local server.</summary>
+    public const string Region = "us-east-1";
+
+    private static readonly Lazy<Task<Uri>> s_endpoint = new(StartServerAsync);
+    private static readonly AWSCredentials s_credentials = new BasicAWSCredentials("sessions-test", "sessions-test-secret");
+
+    private readonly ConcurrentBag<IDisposable> _owned = [];
+    private readonly ConcurrentBag<string> _tables = [];
+    private readonly Lazy<Task<string>> _classTable;
+    private Uri? _endpoint;
+    private IAmazonDynamoDB? _client;
+
+    public DynamoDbServerFixture()
+    {
+        _classTable = new Lazy<Task<string>>(() => CreateTableAsync());
+    }
+
+    /// <summary>Gets the server's URL.</summary>
+    public Uri Endpoint => _endpoint ?? throw new InvalidOperationException("The fixture is not initialized yet.");
+
+    /// <summary>Gets a client of this fixture without test handlers, for setup and inspection.</summary>
+    public IAmazonDynamoDB Client => _client ?? throw new InvalidOperationException("The fixture is not initialized yet.");
+
+    /// <summary>Starts the shared server if this is the first fixture of the run, and checks that it answers.</summary>
+    public async Task InitializeAsync()
+    {
+        _endpoint = await s_endpoint.Value;
+        _client = CreateClient();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _client.ListTablesAsync(new ListTablesRequest { Limit = 1 }, timeout.Token);
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or OperationCanceledException or HttpRequestException)
+        {
+            throw new InvalidOperationException($"The DynamoDB-compatible server at {_endpoint} does not answer ListTables: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Deletes the tables this fixture handed out and disposes its clients. The shared server keeps running.</summary>
+    public async Task DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await Task.WhenAll(_tables.Select(DeleteTableAsync));
+        }
+
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Creates a client of the server whose requests pass through <paramref name="handler"/> first (for example a
+    /// <see cref="CountingHandler"/>, or a chain of handlers ending in a <see cref="FaultInjectingHandler"/>); a handler
+    /// serves one client. Keeps the SDK's standard retries, whose backoff for DynamoDB is a few tens of milliseconds,
+    /// but without the shared retry quota, so one test's injected faults cannot use up another test's retries.
+    /// The fixture disposes the client.
+    /// </summary>
+    public IAmazonDynamoDB CreateClient(HttpMessageHandler? handler = null)
+    {
+        var factory = new HandlerHttpClientFactory(handler);
+        var config = new AmazonDynamoDBConfig
+        {
+            ServiceURL = Endpoint.ToString(),
+            AuthenticationRegion = Region,
+            HttpClientFactory = factory,
+            RetryMode = RequestRetryMode.Standard,
+            ThrottleRetries = false,
+        };
+        var client = new AmazonDynamoDBClient(s_credentials, config);
+        _owned.Add(client);
+        _owned.Add(factory);
+        return client;
+    }
+
+    /// <summary>Returns a fresh table name (<c>sessions-test-</c> and 12 hex digits); the fixture deletes the table at the end.</summary>
+    public string NewTableName()
+    {
+        var name = "sessions-test-" + Guid.NewGuid().ToString("N")[..12];
+        _tables.Add(name);
+        return name;
+    }
+
+    /// <summary>Creates a session table under a fresh name with <see cref="SessionTable.EnsureCreatedAsync"/> and returns the name.</summary>
+    public async Task<string> CreateTableAsync(CancellationToken cancellationToken = default)
+    {
+        var name = NewTableName();
+        await SessionTable.EnsureCreatedAsync(Client, name, cancellationToken);
+        return name;
+    }
+
+    /// <summary>
+    /// Returns the table of the test class that owns this fixture, creating it on first use: the tests of one class
+    /// share it, so they keep to their own users, profiles, server instances and time windows.
+    /// </summary>
+    public Task<string> SharedTableAsync() => _classTable.Value;
+
+    private async Task DeleteTableAsync(string tableName)
+    {
+        try
+        {
+            await Client.DeleteTableAsync(new DeleteTableRequest { TableName = tableName });
+        }
+        catch (AmazonDynamoDBException)
+        {
+            // Never created, or already gone.
+        }
+    }
+
+    private static async Task<Uri> StartServerAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable(EndpointVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Uri.TryCreate(configured, UriKind.Absolute, out var endpoint)
+                ? endpoint
+                : throw new InvalidOperationException($"{EndpointVariable} must be an absolute URL such as http://localhost:8000 (got '{configured}').");
+        }
+
+        var server = await DynaliteProcess.StartAsync(CancellationToken.None);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
+        return server.Endpoint;
+    }
+}

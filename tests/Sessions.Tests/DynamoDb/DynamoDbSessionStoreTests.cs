@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+using Sessions.DynamoDb;
+using Sessions.Tests.Conformance;
+
+namespace Sessions.Tests.DynamoDb;
+
+/// <summary>The whole conformance suite, unchanged, against <see cref="DynamoDbSessionStore"/> on a DynamoDB-compatible server.</summary>
+public sealed class DynamoDbSessionStoreTests(DynamoDbServerFixture server) : SessionStoreConformanceTests, IClassFixture<DynamoDbServerFixture>, IAsyncLifetime
+{
+    private string? _table;
+
+    public async Task InitializeAsync() => _table = await server.SharedTableAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override ISessionStore CreateStore(TimeProvider timeProvider) =>
+        new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), timeProvider);
+}

@@ -1,0 +1,52 @@
+using Amazon.Runtime;
+
+namespace Sessions.Tests.DynamoDb;
+
+/// <summary>
+/// Gives one SDK client one <see cref="HttpClient"/> whose pipeline starts with a test's handler: a
+/// <see cref="DelegatingHandler"/> chain gets a <see cref="SocketsHttpHandler"/> at its end, any other handler is used as is.
+/// </summary>
+internal sealed class HandlerHttpClientFactory : HttpClientFactory, IDisposable
+{
+    private readonly HttpClient _httpClient;
+
+    public HandlerHttpClientFactory(HttpMessageHandler? handler)
+    {
+        _httpClient = new HttpClient(Pipeline(handler), disposeHandler: true);
+    }
+
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _httpClient;
+
+    // The SDK must neither share this client with other SDK clients nor dispose it after a request.
+    public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+
+    public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
+
+    public void Dispose() => _httpClient.Dispose();
+
+    private static HttpMessageHandler Pipeline(HttpMessageHandler? handler)
+    {
+        var network = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(5) };
+        if (handler is null)
+        {
+            return network;
+        }
+
+        var last = handler as DelegatingHandler;
+        while (last?.InnerHandler is DelegatingHandler next)
+        {
+            last = next;
+        }
+
+        if (last is { InnerHandler: null })
+        {
+            last.InnerHandler = network;
+        }
+        else
+        {
+            network.Dispose();
+        }
+
+        return handler;
+    }
+}
