@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,6 +20,10 @@ internal static class PageToken
     private const int FingerprintLength = 8;
     private const int ChecksumLength = 8;
     private const string ParamName = "page";
+
+    /// <summary>The only characters <see cref="Encode"/> writes (base64url without padding).</summary>
+    private static readonly SearchValues<char> TokenCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     public static string Encode(PageQuery query, ReadOnlySpan<PageCursor> cursors)
     {
@@ -159,7 +164,8 @@ internal static class PageToken
 
     private static byte[]? Base64UrlDecode(string token)
     {
-        if (!Base64Url.IsValid(token))
+        // Base64Url alone would also accept whitespace anywhere and '=' padding: a token must be exactly as written.
+        if (token.AsSpan().ContainsAnyExcept(TokenCharacters) || !Base64Url.IsValid(token))
         {
             return null;
         }
