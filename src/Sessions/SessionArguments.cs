@@ -113,7 +113,7 @@ internal static class SessionArguments
     {
         // Fast path: without surrogates every UTF-16 unit is at most 3 UTF-8 bytes.
         var hasSurrogates = value.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF');
-        if (!hasSurrogates && value.Length * 3 <= maxBytes)
+        if (!hasSurrogates && value.Length <= maxBytes / 3)
         {
             return;
         }
