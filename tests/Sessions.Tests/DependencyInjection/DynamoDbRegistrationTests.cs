@@ -1,0 +1,129 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Sessions.DynamoDb;
+
+namespace Sessions.Tests.DependencyInjection;
+
+public sealed class DynamoDbRegistrationTests
+{
+    private static readonly ServiceProviderOptions Strict = new() { ValidateOnBuild = true, ValidateScopes = true };
+
+    [Fact]
+    public async Task AddSessionStore_registers_a_singleton_DynamoDB_store_on_the_containers_client()
+    {
+        var client = new Mock<IAmazonDynamoDB>();
+        client.Setup(c => c.GetItemAsync(It.IsAny<GetItemRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(new GetItemResponse());
+        var services = new ServiceCollection().AddSingleton(client.Object);
+
+        services.AddSessionStore(o => o.TableName = "sessions").Should().BeSameAs(services);
+        using var provider = services.BuildServiceProvider(Strict);
+
+        var store = provider.GetRequiredService<ISessionStore>();
+        store.Should().BeOfType<DynamoDbSessionStore>().Which.TableName.Should().Be("sessions");
+        provider.GetRequiredService<ISessionStore>().Should().BeSameAs(store);
+        services.Where(d => d.ServiceType == typeof(ISessionStore)).Should().ContainSingle().Which.Lifetime.Should().Be(ServiceLifetime.Singleton);
+        await FluentActions.Awaiting(() => store.GetAsync(SessionId.New())).Should().ThrowAsync<SessionNotFoundException>();
+        client.Verify(c => c.GetItemAsync(It.Is<GetItemRequest>(r => r.TableName == "sessions" && r.ConsistentRead == true), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public void AddSessionStore_binds_its_options_from_a_configuration_section()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sessions:TableName"] = "prod-sessions",
+            ["Sessions:Retention"] = "02:30:00",
+            ["Sessions:ServiceUrl"] = "http://localhost:8000",
+            ["Sessions:Region"] = "eu-west-1",
+        }).Build();
+        using var provider = new ServiceCollection().AddSessionStore(configuration.GetSection("Sessions")).BuildServiceProvider(Strict);
+
+        var options = provider.GetRequiredService<IOptions<DynamoDbSessionStoreOptions>>().Value;
+
+        options.TableName.Should().Be("prod-sessions");
+        options.Retention.Should().Be(TimeSpan.FromMinutes(150));
+        options.ServiceUrl.Should().Be(new Uri("http://localhost:8000"));
+        options.Region.Should().Be("eu-west-1");
+        provider.GetRequiredService<ISessionStore>().Should().BeOfType<DynamoDbSessionStore>().Which.TableName.Should().Be("prod-sessions");
+    }
+
+    [Theory]
+    [InlineData(null, "TableName")]
+    [InlineData("x", "TableName")]
+    [InlineData("bad name!", "TableName")]
+    public void Invalid_options_fail_at_start_up_with_a_message_naming_the_setting(string? table, string setting)
+    {
+        using var provider = new ServiceCollection()
+            .AddSingleton(Mock.Of<IAmazonDynamoDB>())
+            .AddSessionStore(o => o.TableName = table)
+            .BuildServiceProvider(Strict);
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain(setting);
+    }
+
+    [Fact]
+    public void A_negative_retention_fails_at_start_up_naming_Retention()
+    {
+        using var provider = new ServiceCollection()
+            .AddSingleton(Mock.Of<IAmazonDynamoDB>())
+            .AddSessionStore(o => { o.TableName = "sessions"; o.Retention = TimeSpan.FromMinutes(-1); })
+            .BuildServiceProvider(Strict);
+
+        FluentActions.Invoking(() => provider.GetRequiredService<IStartupValidator>().Validate())
+            .Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Retention");
+        FluentActions.Invoking(() => provider.GetRequiredService<ISessionStore>())
+            .Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Retention");
+    }
+
+    [Fact]
+    public void Without_a_registered_client_the_store_builds_one_for_the_configured_endpoint()
+    {
+        using var provider = new ServiceCollection()
+            .AddSessionStore(o => { o.TableName = "sessions"; o.ServiceUrl = new Uri("http://127.0.0.1:8000"); })
+            .BuildServiceProvider(Strict);
+
+        provider.GetRequiredService<ISessionStore>().Should().BeOfType<DynamoDbSessionStore>();
+        var client = provider.GetRequiredService<DynamoDbClientFactory>().Client;
+        client.Config.ServiceURL.Should().StartWith("http://127.0.0.1:8000");
+    }
+
+    [Fact]
+    public void A_store_registered_first_wins()
+    {
+        var mine = Mock.Of<ISessionStore>();
+        using var provider = new ServiceCollection()
+            .AddSingleton(mine)
+            .AddSingleton(Mock.Of<IAmazonDynamoDB>())
+            .AddSessionStore(o => o.TableName = "sessions")
+            .BuildServiceProvider(Strict);
+
+        provider.GetRequiredService<ISessionStore>().Should().BeSameAs(mine);
+    }
+
+    [Fact]
+    public async Task The_store_takes_its_clock_from_the_container()
+    {
+        var now = new DateTimeOffset(2031, 2, 3, 4, 5, 6, TimeSpan.Zero);
+        var client = new Mock<IAmazonDynamoDB>();
+        UpdateItemRequest? sent = null;
+        client.Setup(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
+            .Callback<UpdateItemRequest, CancellationToken>((r, _) => sent = r)
+            .ReturnsAsync(new UpdateItemResponse());
+        using var provider = new ServiceCollection()
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(now))
+            .AddSingleton(client.Object)
+            .AddSessionStore(o => o.TableName = "sessions")
+            .BuildServiceProvider(Strict);
+
+        await provider.GetRequiredService<ISessionStore>().TouchAsync(SessionId.New());
+
+        sent!.ExpressionAttributeValues[":now"].S.Should().Be("2031-02-03T04:05:06.0000000Z");
+    }
+}
