@@ -28,7 +28,7 @@ internal static class ExpireStaleCommand
             }
             else
             {
-                context.Console.Out.WriteLine(expired == 1 ? "Expired 1 session past its expiry time." : $"Expired {SessionFormat.Count(expired)} sessions past their expiry time.");
+                context.Console.Out.WriteLine($"Expired {SessionFormat.Count(expired, "session")} past {(expired == 1 ? "its" : "their")} expiry time.");
             }
 
             return ExitCodes.Success;

@@ -89,7 +89,7 @@ internal static class ListCommand
             var result = await query.ListAsync(store, page, cancellationToken);
             items.AddRange(result.Items);
             pages++;
-            progress.Report($"reading {query.Description}: {SessionFormat.Count(items.Count)} in {SessionFormat.Count(pages)} pages");
+            progress.Report($"reading {query.Description}: {SessionFormat.Count(items.Count, "session")} in {SessionFormat.Count(pages, "page")}");
             if (result.ContinuationToken is null)
             {
                 return items;
@@ -108,7 +108,7 @@ internal static class ListCommand
         }
 
         SessionView.WriteTable(console.Out, console.Style, items);
-        var count = items.Count == 1 ? "1 session" : $"{SessionFormat.Count(items.Count)} sessions";
+        var count = SessionFormat.Count(items.Count, "session");
         console.Out.WriteLine(console.Style.Dim($"{count}, {query.Description}, newest first."));
         if (token is not null)
         {

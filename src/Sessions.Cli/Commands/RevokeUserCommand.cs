@@ -32,13 +32,11 @@ internal static class RevokeUserCommand
             }
             else
             {
-                context.Console.Out.WriteLine($"Revoked {Sessions(revoked)} of user '{name}'.");
+                context.Console.Out.WriteLine($"Revoked {SessionFormat.Count(revoked, "active session")} of user '{name}'.");
             }
 
             return ExitCodes.Success;
         }));
         return command;
     }
-
-    private static string Sessions(int count) => count == 1 ? "1 active session" : $"{SessionFormat.Count(count)} active sessions";
 }

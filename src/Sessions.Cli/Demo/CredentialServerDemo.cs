@@ -46,7 +46,7 @@ internal sealed class CredentialServerDemo
     {
         var half = _settings.Requests / 2;
         _out.WriteLine(_style.Bold("Sessions demo: a credential server's session, from start to revocation"));
-        _out.WriteLine($"store: {_settings.StoreDescription} | {SessionFormat.Count(_settings.Requests)} requests | {_settings.Workers} workers | revocation after {SessionFormat.Count(half)} requests");
+        _out.WriteLine($"store: {_settings.StoreDescription} | {SessionFormat.Count(_settings.Requests, "request")} | {SessionFormat.Count(_settings.Workers, "worker")} | revocation after {SessionFormat.Count(half, "request")}");
         _out.WriteLine();
 
         var run = SessionId.New()[..6];
@@ -58,13 +58,13 @@ internal sealed class CredentialServerDemo
         Log($"{instance} starts session {session.Id} for user alice, profile prod-deploy (expires {SessionFormat.Time(session.ExpiresAt)})");
 
         var server = new CredentialServer(_store, session.Id, _settings.Requests, _settings.Workers);
-        Log($"{_settings.Workers} workers serve credential requests; each request touches the session first");
+        Log($"{instance} serves credential requests with {SessionFormat.Count(_settings.Workers, "worker")}; each request touches the session first");
         var servingStarted = Stopwatch.GetTimestamp();
         var serving = server.ServeAsync(cancellationToken);
 
         var (halfServed, revoked) = await OperatorRevokesMidRunAsync(server, serving, instance, cancellationToken);
         var workers = await serving;
-        Log($"all {_settings.Workers} workers stopped");
+        Log(_settings.Workers == 1 ? "the worker stopped" : $"all {_settings.Workers} workers stopped");
         WriteWorkers(workers, revoked);
 
         await ShowActiveSessionsAsync("Active sessions after the revocation:", cancellationToken);
@@ -85,7 +85,7 @@ internal sealed class CredentialServerDemo
             await _store.ExpireAsync(other.Id, cancellationToken);
         }
 
-        Log($"the other servers shut down: {others.Count} sessions expire");
+        Log($"the other servers shut down: {SessionFormat.Count(others.Count, "session")} expire");
         return Verdict(workers, figures, final);
     }
 
@@ -98,13 +98,13 @@ internal sealed class CredentialServerDemo
         try
         {
             await UntilAsync(server.QuarterServed, serving);
-            await ShowActiveSessionsAsync($"Active sessions while serving (ListByStatus active, {SessionFormat.Count(server.Served)} requests served so far):", cancellationToken);
+            await ShowActiveSessionsAsync($"Active sessions while serving (ListByStatus active, {SessionFormat.Count(server.Served, "request")} served so far):", cancellationToken);
 
             var halfServed = await UntilAsync(server.HalfServed, serving);
-            Log($"{SessionFormat.Count(server.Served)} requests served; the operator looks up the instance's active session");
+            Log($"{SessionFormat.Count(server.Served, "request")} served; the operator looks up the instance's active session");
             var found = await _store.FindActiveByServerInstanceAsync(instance, cancellationToken)
                 ?? throw new InvalidOperationException($"FindActiveByServerInstance({instance}) found no session.");
-            Log($"  FindActiveByServerInstance({instance}) -> {found.Id}, {SessionFormat.Count(found.RequestCount)} requests, last access {SessionFormat.Time(found.LastAccessAt)}");
+            Log($"  FindActiveByServerInstance({instance}) -> {found.Id}, {SessionFormat.Count(found.RequestCount, "request")}, last access {SessionFormat.Time(found.LastAccessAt)}");
 
             await _store.RevokeAsync(found.Id, Operator, Reason, cancellationToken);
             var revoked = Stopwatch.GetTimestamp();
@@ -177,7 +177,7 @@ internal sealed class CredentialServerDemo
         {
             ("requests served", $"{SessionFormat.Count(figures.Served)} (stored RequestCount: {SessionFormat.Count(final.RequestCount)})"),
             ("requests refused", $"{SessionFormat.Count(refused)} (one per worker; {SessionFormat.Count(unserved)} more never reached a worker)"),
-            ("touches per second", $"{SessionFormat.Rate(figures.TouchesPerSecond)} ({_settings.Workers} workers)"),
+            ("touches per second", $"{SessionFormat.Rate(figures.TouchesPerSecond)} ({SessionFormat.Count(_settings.Workers, "worker")})"),
             ("Touch latency p50", SessionFormat.Duration(figures.TouchP50)),
             ("Touch latency p99", SessionFormat.Duration(figures.TouchP99)),
             ("revoke to last worker stopped", SessionFormat.Duration(figures.RevokeToLastStop)),
@@ -215,7 +215,7 @@ internal sealed class CredentialServerDemo
             return ExitCodes.Refused;
         }
 
-        _out.WriteLine(_style.Green($"Done: the revocation stopped all {workers.Length} workers, and every request served was counted."));
+        _out.WriteLine(_style.Green($"Done: the revocation stopped {(workers.Length == 1 ? "the worker" : $"all {workers.Length} workers")}, and every request served was counted."));
         return ExitCodes.Success;
     }
 

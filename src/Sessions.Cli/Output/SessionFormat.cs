@@ -14,6 +14,9 @@ internal static class SessionFormat
     /// <summary>A count with thousands separators, for example <c>12,345</c>.</summary>
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>A count and its noun, singular or plural: <c>1 request</c>, <c>2,000 requests</c>.</summary>
+    public static string Count(long value, string noun) => $"{Count(value)} {noun}{(value == 1 ? string.Empty : "s")}";
+
     /// <summary>A duration in the unit that reads best: <c>850 ns</c>, <c>12.4 µs</c>, <c>3.1 ms</c>, <c>1.25 s</c>.</summary>
     public static string Duration(TimeSpan value)
     {
