@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Sessions.Cli.Errors;
+using Sessions.Cli.Output;
+
+namespace Sessions.Cli.Commands;
+
+/// <summary><c>sessions expire-stale</c>: the sweeper, moving every Active session past its expiry time to Expired.</summary>
+internal static class ExpireStaleCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var json = CommandLineValues.JsonOption();
+        var connection = new ConnectionOptions();
+        var command = new Command("expire-stale", "Expire every Active session whose expiry time has passed.") { json };
+        connection.AddTo(command);
+
+        command.SetAction((result, cancellationToken) => context.WithStoreAsync(connection.Read(result), async store =>
+        {
+            int expired;
+            await using (new ProgressLine(context.Console, "expiring active sessions past their expiry time"))
+            {
+                expired = await store.ExpireStaleAsync(context.Time.GetUtcNow(), cancellationToken);
+            }
+
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(context.Console.Out, new BulkResultJson("expired", expired, User: null));
+            }
+            else
+            {
+                context.Console.Out.WriteLine($"Expired {SessionFormat.Count(expired, "session")} past {(expired == 1 ? "its" : "their")} expiry time.");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

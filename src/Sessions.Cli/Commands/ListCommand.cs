@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
+using Sessions.Cli.Errors;
+using Sessions.Cli.Output;
+
+namespace Sessions.Cli.Commands;
+
+/// <summary>
+/// <c>sessions list</c>: sessions newest first, filtered by one key (user, status, session profile or creation time),
+/// a page at a time or <c>--all</c>. Every filter is an index query; nothing scans the table.
+/// </summary>
+internal static class ListCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var user = new Option<string?>("--user") { Description = "Only this user's sessions.", HelpName = "user" };
+        var status = new Option<string?>("--status") { Description = "Only sessions in this status. Without any filter: active.", HelpName = "status" };
+        status.AcceptOnlyFromAmong("active", "revoked", "expired");
+        var sessionProfile = new Option<string?>("--session-profile")
+        {
+            Description = "Only sessions serving this credential profile (the session's profile; --profile is the AWS credentials profile).",
+            HelpName = "profile",
+        };
+        var since = new Option<string?>("--since") { Description = "Only sessions created at or after this time: ISO 8601 or an age (30m, 2h, 7d).", HelpName = "time" };
+        var until = new Option<string?>("--until") { Description = "Only sessions created before this time: ISO 8601 or an age (30m, 2h, 7d).", HelpName = "time" };
+        var limit = new Option<int>("--limit")
+        {
+            Description = $"Sessions per page, 1 to {PageRequest.MaxLimit}.",
+            HelpName = "n",
+            DefaultValueFactory = static _ => PageRequest.DefaultLimit,
+            CustomParser = static result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= PageRequest.MaxLimit)
+                {
+                    return value;
+                }
+
+                result.AddError($"--limit must be a number from 1 to {PageRequest.MaxLimit} (got '{text}').");
+                return 0;
+            },
+        };
+        var next = new Option<string?>("--next") { Description = "Continue a previous list: the token it printed. Use the same filters.", HelpName = "token" };
+        var all = new Option<bool>("--all") { Description = "Read every page, not only the first." };
+        var json = CommandLineValues.JsonOption();
+        var connection = new ConnectionOptions();
+
+        var command = new Command("list", "List sessions, newest first. Filter by one of --user, --status, --session-profile or --since/--until.")
+        {
+            user, status, sessionProfile, since, until, limit, next, all, json,
+        };
+        connection.AddTo(command);
+
+        command.SetAction((result, cancellationToken) =>
+        {
+            var query = SessionQuery.From(
+                result.GetValue(user),
+                result.GetValue(status),
+                result.GetValue(sessionProfile),
+                result.GetValue(since),
+                result.GetValue(until),
+                context.Time.GetUtcNow());
+            var first = new PageRequest(result.GetValue(limit), result.GetValue(next));
+            return context.WithStoreAsync(connection.Read(result), async store =>
+            {
+                var (items, token) = result.GetValue(all)
+                    ? (await ReadAllAsync(context.Console, store, query, first, cancellationToken), null)
+                    : await ReadPageAsync(store, query, first, cancellationToken);
+                Write(context.Console, result.GetValue(json), query, items, token);
+                return ExitCodes.Success;
+            });
+        });
+        return command;
+    }
+
+    private static async Task<(IReadOnlyList<ServerSession> Items, string? Token)> ReadPageAsync(ISessionStore store, SessionQuery query, PageRequest page, CancellationToken cancellationToken)
+    {
+        var result = await query.ListAsync(store, page, cancellationToken);
+        return (result.Items, result.ContinuationToken);
+    }
+
+    private static async Task<List<ServerSession>> ReadAllAsync(CliConsole console, ISessionStore store, SessionQuery query, PageRequest page, CancellationToken cancellationToken)
+    {
+        var items = new List<ServerSession>();
+        var pages = 0;
+        await using var progress = new ProgressLine(console, $"reading {query.Description}");
+        while (true)
+        {
+            var result = await query.ListAsync(store, page, cancellationToken);
+            items.AddRange(result.Items);
+            pages++;
+            progress.Report($"reading {query.Description}: {SessionFormat.Count(items.Count, "session")} in {SessionFormat.Count(pages, "page")}");
+            if (result.ContinuationToken is null)
+            {
+                return items;
+            }
+
+            page = page with { ContinuationToken = result.ContinuationToken };
+        }
+    }
+
+    private static void Write(CliConsole console, bool json, SessionQuery query, IReadOnlyList<ServerSession> items, string? token)
+    {
+        if (json)
+        {
+            JsonOutput.Write(console.Out, new SessionListJson([.. items.Select(JsonOutput.From)], token));
+            return;
+        }
+
+        SessionView.WriteTable(console.Out, console.Style, items);
+        var count = SessionFormat.Count(items.Count, "session");
+        console.Out.WriteLine(console.Style.Dim($"{count}, {query.Description}, newest first."));
+        if (token is not null)
+        {
+            console.Out.WriteLine($"More sessions follow: repeat the command with --next {token}");
+        }
+    }
+}

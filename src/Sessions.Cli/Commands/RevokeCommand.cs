@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Sessions.Cli.Errors;
+using Sessions.Cli.Output;
+
+namespace Sessions.Cli.Commands;
+
+/// <summary><c>sessions revoke ID --by OPERATOR --reason TEXT</c>: stops one Active session from serving.</summary>
+internal static class RevokeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var id = CommandLineValues.SessionIdArgument("The session to revoke.");
+        var by = CommandLineValues.RevokedByOption();
+        var reason = CommandLineValues.ReasonOption();
+        var json = CommandLineValues.JsonOption();
+        var connection = new ConnectionOptions();
+        var command = new Command("revoke", "Revoke an Active session: its server's next credential request is refused.") { id, by, reason, json };
+        connection.AddTo(command);
+
+        command.SetAction((result, cancellationToken) => context.WithStoreAsync(connection.Read(result), async store =>
+        {
+            var session = await store.RevokeAsync(result.GetRequiredValue(id), result.GetRequiredValue(by), result.GetValue(reason) ?? string.Empty, cancellationToken);
+            var output = context.Console.Out;
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(output, JsonOutput.From(session));
+            }
+            else
+            {
+                output.WriteLine($"Revoked session {session.Id} of user {session.User} on {session.ServerInstanceId}.");
+                SessionView.WriteDetails(output, context.Console.Style, session);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

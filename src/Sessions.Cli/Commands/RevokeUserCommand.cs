@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Sessions.Cli.Errors;
+using Sessions.Cli.Output;
+
+namespace Sessions.Cli.Commands;
+
+/// <summary><c>sessions revoke-user USER --by OPERATOR --reason TEXT</c>: revokes every Active session of a user.</summary>
+internal static class RevokeUserCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var user = new Argument<string>("user") { Description = "The user whose Active sessions to revoke." };
+        var by = CommandLineValues.RevokedByOption();
+        var reason = CommandLineValues.ReasonOption();
+        var json = CommandLineValues.JsonOption();
+        var connection = new ConnectionOptions();
+        var command = new Command("revoke-user", "Revoke every Active session of a user (sessions that end meanwhile are skipped).") { user, by, reason, json };
+        connection.AddTo(command);
+
+        command.SetAction((result, cancellationToken) => context.WithStoreAsync(connection.Read(result), async store =>
+        {
+            var name = result.GetRequiredValue(user);
+            int revoked;
+            await using (new ProgressLine(context.Console, $"revoking the active sessions of user '{name}'"))
+            {
+                revoked = await store.RevokeAllForUserAsync(name, result.GetRequiredValue(by), result.GetValue(reason) ?? string.Empty, cancellationToken);
+            }
+
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(context.Console.Out, new BulkResultJson("revoked", revoked, name));
+            }
+            else
+            {
+                context.Console.Out.WriteLine($"Revoked {SessionFormat.Count(revoked, "active session")} of user '{name}'.");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

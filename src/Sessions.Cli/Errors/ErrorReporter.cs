@@ -1,0 +1,50 @@
+using Amazon.Runtime;
+
+namespace Sessions.Cli.Errors;
+
+/// <summary>Turns a failure into one line on stderr and an exit code; never a stack trace.</summary>
+internal static class ErrorReporter
+{
+    /// <summary>Reports <paramref name="exception"/> and returns the exit code for it.</summary>
+    /// <param name="exception">What went wrong.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="command">The command that ran, for example <c>list</c>; names the operation when the store does not.</param>
+    /// <param name="table">The table the command ran against, when it names one.</param>
+    public static int Report(Exception exception, TextWriter error, string command, string? table)
+    {
+        var (code, message) = Describe(exception, command, table);
+        error.WriteLine($"error: {OneLine(message)}");
+        return code;
+    }
+
+    internal static (int Code, string Message) Describe(Exception exception, string command, string? table) => exception switch
+    {
+        UsageException usage => (ExitCodes.Usage, $"{usage.Message} (see 'sessions {command} --help')"),
+        ArgumentException argument => (ExitCodes.Usage, WithoutParameterName(argument)),
+        SessionNotFoundException or SessionNotActiveException or InvalidSessionTransitionException or SessionConcurrencyException or SessionAlreadyExistsException
+            => (ExitCodes.Refused, exception.Message),
+        SessionStoreException store => (ExitCodes.StoreFailure, StoreFailure(store.Operation ?? command, store.TableName ?? table, store.Message, store.InnerException)),
+        AmazonServiceException or AmazonClientException or HttpRequestException
+            => (ExitCodes.StoreFailure, StoreFailure(command, table, exception.Message, exception.InnerException)),
+        OperationCanceledException => (ExitCodes.Canceled, "canceled."),
+        _ => (ExitCodes.Internal, $"unexpected {exception.GetType().Name}: {exception.Message}"),
+    };
+
+    private static string StoreFailure(string operation, string? table, string message, Exception? inner)
+    {
+        var where = table is null || message.Contains($"'{table}'", StringComparison.Ordinal) ? $"{operation} failed" : $"{operation} failed on table '{table}'";
+        var cause = inner is null || message.Contains(inner.Message, StringComparison.Ordinal) ? string.Empty : $" ({inner.Message})";
+        return $"{where}: {message}{cause}";
+    }
+
+    /// <summary>An <see cref="ArgumentException"/> message without the " (Parameter 'x')" suffix, which means nothing on a command line.</summary>
+    private static string WithoutParameterName(ArgumentException exception)
+    {
+        var message = exception.Message;
+        return exception.ParamName is null ? message : message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal);
+    }
+
+    /// <summary>Folds a message onto one line: line breaks and the indentation after them become one space.</summary>
+    internal static string OneLine(string text) =>
+        string.Join(' ', text.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,8 @@
+namespace Sessions.Cli.Hosting;
+
+/// <summary>Which DynamoDB table a command runs against, and how to reach it.</summary>
+/// <param name="Table">The session table.</param>
+/// <param name="Endpoint">A DynamoDB-compatible server (DynamoDB Local, a test server), or <see langword="null"/> for AWS.</param>
+/// <param name="Region">The AWS region, or <see langword="null"/> for the SDK's own resolution (environment, profile).</param>
+/// <param name="AwsProfile">The AWS credentials profile, or <see langword="null"/> for the SDK's default credentials.</param>
+internal sealed record StoreConnection(string Table, Uri? Endpoint = null, string? Region = null, string? AwsProfile = null);

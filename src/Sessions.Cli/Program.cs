@@ -1,0 +1,4 @@
+using Sessions.Cli;
+using Sessions.Cli.Output;
+
+return await CliApp.RunAsync(args, CliConsole.System);
