@@ -32,8 +32,14 @@ internal static class ErrorReporter
 
     private static string StoreFailure(string operation, string? table, string message, Exception? inner)
     {
-        var where = table is null || message.Contains($"'{table}'", StringComparison.Ordinal) ? $"{operation} failed" : $"{operation} failed on table '{table}'";
+        var namesTable = table is null || message.Contains($"'{table}'", StringComparison.Ordinal);
         var cause = inner is null || message.Contains(inner.Message, StringComparison.Ordinal) ? string.Empty : $" ({inner.Message})";
+        if (namesTable && message.Contains(operation, StringComparison.Ordinal))
+        {
+            return $"{message}{cause}";
+        }
+
+        var where = namesTable ? $"{operation} failed" : $"{operation} failed on table '{table}'";
         return $"{where}: {message}{cause}";
     }
 

@@ -28,7 +28,7 @@ internal static class StoreFactory
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IAmazonDynamoDB>(_ => DynamoDbClientFactory.Create(connection));
-        services.AddDynamoDbSessionStore(connection.Table);
+        services.AddSessionStore(options => options.TableName = connection.Table);
         return services.BuildServiceProvider();
     }
 }
