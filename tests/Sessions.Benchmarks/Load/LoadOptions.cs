@@ -5,8 +5,11 @@ namespace Sessions.Benchmarks.Load;
 /// <summary>The settings of the load run; the defaults suit a 2-core machine that also runs the server.</summary>
 internal sealed record LoadOptions
 {
-    /// <summary>Gets the measured seconds per contender (store and raw SDK each), split into two slices run A B B A.</summary>
+    /// <summary>Gets the measured seconds per contender (store and raw SDK each).</summary>
     public int Seconds { get; init; } = 10;
+
+    /// <summary>Gets into how many slices each contender's time is cut; the slices alternate A B B A A B B A ….</summary>
+    public int Slices { get; init; } = 4;
 
     /// <summary>Gets the unmeasured seconds each contender runs first.</summary>
     public int WarmupSeconds { get; init; } = 2;
@@ -38,12 +41,13 @@ internal sealed record LoadOptions
             options = name switch
             {
                 "--seconds" => options with { Seconds = Positive(name, value) },
+                "--slices" => options with { Slices = Positive(name, value) },
                 "--warmup" => options with { WarmupSeconds = Positive(name, value, allowZero: true) },
                 "--workers" => options with { Workers = Positive(name, value) },
                 "--sessions" => options with { Sessions = Positive(name, value) },
                 "--memory-seconds" => options with { MemorySeconds = Positive(name, value) },
                 "--endpoint" => options with { Endpoint = Uri.TryCreate(value, UriKind.Absolute, out _) ? value : throw new ArgumentException($"--endpoint: '{value}' is not an absolute URL.", nameof(args)) },
-                _ => throw new ArgumentException($"Unknown option '{name}'. Options: --seconds --warmup --workers --sessions --memory-seconds --endpoint.", nameof(args)),
+                _ => throw new ArgumentException($"Unknown option '{name}'. Options: --seconds --slices --warmup --workers --sessions --memory-seconds --endpoint.", nameof(args)),
             };
         }
 

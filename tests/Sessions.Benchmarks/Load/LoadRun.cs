@@ -10,7 +10,7 @@ namespace Sessions.Benchmarks.Load;
 
 /// <summary>
 /// Touch throughput on a real DynamoDB-compatible server: W workers touching S sessions, the store and the hand-written
-/// UpdateItem in the same run (slices A B B A, so drift of the machine hits both alike), then a check that every
+/// UpdateItem in the same run (alternating slices A B B A …, so drift of the machine hits both alike), then a check that every
 /// session counted exactly its successful touches. Then Touch on the in-memory store with 1, 2 and 4 threads.
 /// </summary>
 internal static class LoadRun
@@ -50,15 +50,17 @@ internal static class LoadRun
             }
         }
 
-        var slice = TimeSpan.FromSeconds(options.Seconds / 2.0);
-        foreach (var contender in new[] { contenders[0], contenders[1], contenders[1], contenders[0] })
+        // A B B A, repeated: each contender gets the same share of the start, the middle and the end of the run.
+        var slice = TimeSpan.FromSeconds(options.Seconds / (double)options.Slices);
+        var order = Enumerable.Range(0, options.Slices * 2).Select(i => contenders[(i % 4) is 0 or 3 ? 0 : 1]);
+        foreach (var contender in order)
         {
             await RunSliceAsync(contender, ids, touched, options.Workers, slice, measure: true);
         }
 
         await output.WriteLineAsync();
-        await output.WriteLineAsync("| contender | touches | failed | touches/s | p50 ms | p99 ms |");
-        await output.WriteLineAsync("|---|---:|---:|---:|---:|---:|");
+        await output.WriteLineAsync("| contender | touches | failed | touches/s | p50 ms | p99 ms | client CPU µs/touch |");
+        await output.WriteLineAsync("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var contender in contenders)
         {
             await output.WriteLineAsync(contender.Row());
@@ -66,7 +68,7 @@ internal static class LoadRun
 
         var (store_, raw) = (contenders[0], contenders[1]);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Store / RawSdk: throughput {store_.PerSecond / raw.PerSecond:0.00}, p50 {store_.Percentile(0.50) / raw.Percentile(0.50):0.00}, p99 {store_.Percentile(0.99) / raw.Percentile(0.99):0.00}"));
+            $"Store / RawSdk: throughput {store_.PerSecond / raw.PerSecond:0.00}, p50 {store_.Percentile(0.50) / raw.Percentile(0.50):0.00}, p99 {store_.Percentile(0.99) / raw.Percentile(0.99):0.00}, client CPU per touch {store_.CpuMicrosecondsPerTouch / raw.CpuMicrosecondsPerTouch:0.00}"));
 
         var consistent = await VerifyCountsAsync(store, ids, touched, output);
         await client.DeleteTableAsync(tableName);
@@ -80,6 +82,7 @@ internal static class LoadRun
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var started = Stopwatch.GetTimestamp();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
             var latencies = new List<long>(4096);
@@ -104,7 +107,12 @@ internal static class LoadRun
         })));
         if (measure)
         {
-            contender.Add(results, Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            contender.Add(results, elapsed, cpu);
+            var count = results.Sum(r => r.latencies.Count);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  slice {contender.Name,-6} {count / elapsed.TotalSeconds,8:N0} touches/s, client CPU {cpu.TotalMicroseconds / count,6:0.0} µs/touch"));
         }
     }
 
@@ -188,13 +196,20 @@ internal static class LoadRun
         private readonly List<long> _latencies = [];
         private long _failed;
         private double _seconds;
+        private TimeSpan _cpu;
+
+        public string Name { get; } = name;
 
         public Func<string, Task> Touch { get; } = touch;
 
         public double PerSecond => _latencies.Count / _seconds;
 
-        public void Add((List<long> Latencies, int Failed)[] results, TimeSpan elapsed)
+        /// <summary>Gets the CPU time this process spent per successful touch (the server runs in its own process).</summary>
+        public double CpuMicrosecondsPerTouch => _cpu.TotalMicroseconds / _latencies.Count;
+
+        public void Add((List<long> Latencies, int Failed)[] results, TimeSpan elapsed, TimeSpan cpu)
         {
+            _cpu += cpu;
             foreach (var (latencies, failed) in results)
             {
                 _latencies.AddRange(latencies);
@@ -210,6 +225,6 @@ internal static class LoadRun
             _latencies.Count == 0 ? double.NaN : _latencies[(int)Math.Round(q * (_latencies.Count - 1))] * 1000.0 / Stopwatch.Frequency;
 
         public string Row() => string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {_latencies.Count:N0} | {_failed:N0} | {PerSecond:N0} | {Percentile(0.50):0.00} | {Percentile(0.99):0.00} |");
+            $"| {Name} | {_latencies.Count:N0} | {_failed:N0} | {PerSecond:N0} | {Percentile(0.50):0.00} | {Percentile(0.99):0.00} | {CpuMicrosecondsPerTouch:0.0} |");
     }
 }

@@ -2,7 +2,6 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using BenchmarkDotNet.Attributes;
 using Sessions.Benchmarks.Infrastructure;
-using Sessions.DynamoDb;
 using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.Benchmarks.Operations;
@@ -11,7 +10,7 @@ namespace Sessions.Benchmarks.Operations;
 public class UpdateBenchmarks : OperationBenchmark
 {
     /// <summary>An Active session has no revocation fields, so the update removes them.</summary>
-    private const string Expression = SessionExpressions.Update + UpdateRemoves + RevokedByName + ", " + RevokedReasonName;
+    private const string Expression = UpdateRemovingRevocation;
 
     private static readonly Dictionary<string, string> Names = new()
     {
