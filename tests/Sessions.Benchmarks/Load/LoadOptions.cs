@@ -12,7 +12,7 @@ internal sealed record LoadOptions
     public int Slices { get; init; } = 4;
 
     /// <summary>Gets the unmeasured seconds each contender runs first.</summary>
-    public int WarmupSeconds { get; init; } = 2;
+    public int WarmupSeconds { get; init; } = 5;
 
     /// <summary>Gets how many concurrent workers touch.</summary>
     public int Workers { get; init; } = 8;
