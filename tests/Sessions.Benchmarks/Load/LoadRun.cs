@@ -139,8 +139,8 @@ internal static class LoadRun
     {
         await output.WriteLineAsync($"InMemorySessionStore Touch, {options.Sessions} sessions, {options.MemorySeconds} s per run:");
         await output.WriteLineAsync();
-        await output.WriteLineAsync("| threads | touches | touches/s | per thread/s |");
-        await output.WriteLineAsync("|---:|---:|---:|---:|");
+        await output.WriteLineAsync("| threads | touches | touches/s | per thread/s | allocated B/touch |");
+        await output.WriteLineAsync("|---:|---:|---:|---:|---:|");
         var consistent = true;
         foreach (var threads in new[] { 1, 2, 4 })
         {
@@ -153,6 +153,7 @@ internal static class LoadRun
             }
 
             var perThread = new long[threads][];
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var deadline = Stopwatch.GetTimestamp() + (options.MemorySeconds * Stopwatch.Frequency);
             var started = Stopwatch.GetTimestamp();
             var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
@@ -170,6 +171,7 @@ internal static class LoadRun
             workers.ForEach(thread => thread.Start());
             workers.ForEach(thread => thread.Join());
             var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
             var total = perThread.Sum(c => c.Sum());
             for (var i = 0; i < ids.Length; i++)
@@ -184,7 +186,7 @@ internal static class LoadRun
             }
 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"| {threads} | {total:N0} | {total / elapsed:N0} | {total / elapsed / threads:N0} |"));
+                $"| {threads} | {total:N0} | {total / elapsed:N0} | {total / elapsed / threads:N0} | {allocated / (double)total:0} |"));
         }
 
         return consistent;
