@@ -46,7 +46,7 @@ internal static class LoadRun
         {
             foreach (var contender in contenders)
             {
-                await RunSliceAsync(contender, ids, touched, options.Workers, TimeSpan.FromSeconds(options.WarmupSeconds), measure: false);
+                await RunSliceAsync(contender, ids, touched, options.Workers, TimeSpan.FromSeconds(options.WarmupSeconds), output: null);
             }
         }
 
@@ -55,7 +55,7 @@ internal static class LoadRun
         var order = Enumerable.Range(0, options.Slices * 2).Select(i => contenders[(i % 4) is 0 or 3 ? 0 : 1]);
         foreach (var contender in order)
         {
-            await RunSliceAsync(contender, ids, touched, options.Workers, slice, measure: true);
+            await RunSliceAsync(contender, ids, touched, options.Workers, slice, output);
         }
 
         await output.WriteLineAsync();
@@ -66,9 +66,9 @@ internal static class LoadRun
             await output.WriteLineAsync(contender.Row());
         }
 
-        var (store_, raw) = (contenders[0], contenders[1]);
+        var (byStore, byHand) = (contenders[0], contenders[1]);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Store / RawSdk: throughput {store_.PerSecond / raw.PerSecond:0.00}, p50 {store_.Percentile(0.50) / raw.Percentile(0.50):0.00}, p99 {store_.Percentile(0.99) / raw.Percentile(0.99):0.00}, client CPU per touch {store_.CpuMicrosecondsPerTouch / raw.CpuMicrosecondsPerTouch:0.00}"));
+            $"Store / RawSdk: throughput {byStore.PerSecond / byHand.PerSecond:0.00}, p50 {byStore.Percentile(0.50) / byHand.Percentile(0.50):0.00}, p99 {byStore.Percentile(0.99) / byHand.Percentile(0.99):0.00}, client CPU per touch {byStore.CpuMicrosecondsPerTouch / byHand.CpuMicrosecondsPerTouch:0.00}"));
 
         var consistent = await VerifyCountsAsync(store, ids, touched, output);
         await client.DeleteTableAsync(tableName);
@@ -78,7 +78,8 @@ internal static class LoadRun
         return consistent ? 0 : 1;
     }
 
-    private static async Task RunSliceAsync(Contender contender, string[] ids, long[] touched, int workers, TimeSpan duration, bool measure)
+    /// <summary>Runs <paramref name="workers"/> touch loops for <paramref name="duration"/>; measured (and printed) when <paramref name="output"/> is given.</summary>
+    private static async Task RunSliceAsync(Contender contender, string[] ids, long[] touched, int workers, TimeSpan duration, TextWriter? output)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var started = Stopwatch.GetTimestamp();
@@ -105,13 +106,13 @@ internal static class LoadRun
 
             return (latencies, failed);
         })));
-        if (measure)
+        if (output is not null)
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             contender.Add(results, elapsed, cpu);
             var count = results.Sum(r => r.latencies.Count);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  slice {contender.Name,-6} {count / elapsed.TotalSeconds,8:N0} touches/s, client CPU {cpu.TotalMicroseconds / count,6:0.0} µs/touch"));
         }
     }
