@@ -576,31 +576,26 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         _ => $"DynamoDB {operation} on table '{_tableName}' failed: {ex.Message}",
     };
 
+    /// <summary>Binds the revocation fields the session has and picks the expression that sets those and removes the others.</summary>
     private static string UpdateExpressionFor(ServerSession session, Dictionary<string, AttributeValue> values)
     {
-        var removes = new List<string>(2);
-        var expression = SessionExpressions.Update;
         if (session.RevokedBy is not null)
         {
-            expression += UpdateSetsRevokedBy;
             values[RevokedByValue] = SessionItem.S(session.RevokedBy);
-        }
-        else
-        {
-            removes.Add(RevokedByName);
         }
 
         if (session.RevokedReason is not null)
         {
-            expression += UpdateSetsRevokedReason;
             values[RevokedReasonValue] = SessionItem.S(session.RevokedReason);
         }
-        else
-        {
-            removes.Add(RevokedReasonName);
-        }
 
-        return removes.Count == 0 ? expression : expression + UpdateRemoves + string.Join(", ", removes);
+        return (session.RevokedBy, session.RevokedReason) switch
+        {
+            (null, null) => UpdateRemovingRevocation,
+            (not null, null) => UpdateSettingRevokedBy,
+            (null, not null) => UpdateSettingRevokedReason,
+            _ => UpdateSettingRevocation,
+        };
     }
 
     private static IEnumerable<IndexKey> KeysOf(List<Dictionary<string, AttributeValue>>? items) =>

@@ -61,6 +61,18 @@ internal static class SessionExpressions
     public const string UpdateSetsRevokedReason = ", #rreason = :rreason";
     public const string UpdateRemoves = " REMOVE ";
 
+    /// <summary>Update of a session with neither revocation field: both are removed.</summary>
+    public const string UpdateRemovingRevocation = Update + UpdateRemoves + RevokedByName + ", " + RevokedReasonName;
+
+    /// <summary>Update of a session with RevokedBy only.</summary>
+    public const string UpdateSettingRevokedBy = Update + UpdateSetsRevokedBy + UpdateRemoves + RevokedReasonName;
+
+    /// <summary>Update of a session with RevokedReason only.</summary>
+    public const string UpdateSettingRevokedReason = Update + UpdateSetsRevokedReason + UpdateRemoves + RevokedByName;
+
+    /// <summary>Update of a session with both revocation fields.</summary>
+    public const string UpdateSettingRevocation = Update + UpdateSetsRevokedBy + UpdateSetsRevokedReason;
+
     /// <summary>Update: Active, and still at the version the caller read.</summary>
     public const string UpdateCondition = "#status = :active AND #version = :version";
 

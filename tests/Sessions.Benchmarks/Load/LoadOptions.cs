@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace Sessions.Benchmarks.Load;
+
+/// <summary>The settings of the load run; the defaults suit a 2-core machine that also runs the server.</summary>
+internal sealed record LoadOptions
+{
+    /// <summary>Gets the measured seconds per contender (store and raw SDK each).</summary>
+    public int Seconds { get; init; } = 10;
+
+    /// <summary>Gets into how many slices each contender's time is cut; the slices alternate A B B A A B B A ….</summary>
+    public int Slices { get; init; } = 4;
+
+    /// <summary>Gets the unmeasured seconds each contender runs first.</summary>
+    public int WarmupSeconds { get; init; } = 5;
+
+    /// <summary>Gets how many concurrent workers touch.</summary>
+    public int Workers { get; init; } = 8;
+
+    /// <summary>Gets how many sessions they touch, round robin.</summary>
+    public int Sessions { get; init; } = 4;
+
+    /// <summary>Gets the seconds of each in-memory run (1, 2 and 4 threads).</summary>
+    public int MemorySeconds { get; init; } = 2;
+
+    /// <summary>Gets the endpoint of a running DynamoDB-compatible server; when null, dynalite is started from tests/dynamodb-local.</summary>
+    public string? Endpoint { get; init; }
+
+    public static LoadOptions Parse(ReadOnlySpan<string> args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"'{name}' needs a value.", nameof(args));
+            }
+
+            var value = args[++i];
+            options = name switch
+            {
+                "--seconds" => options with { Seconds = Positive(name, value) },
+                "--slices" => options with { Slices = Positive(name, value) },
+                "--warmup" => options with { WarmupSeconds = Positive(name, value, allowZero: true) },
+                "--workers" => options with { Workers = Positive(name, value) },
+                "--sessions" => options with { Sessions = Positive(name, value) },
+                "--memory-seconds" => options with { MemorySeconds = Positive(name, value) },
+                "--endpoint" => options with { Endpoint = Uri.TryCreate(value, UriKind.Absolute, out _) ? value : throw new ArgumentException($"--endpoint: '{value}' is not an absolute URL.", nameof(args)) },
+                _ => throw new ArgumentException($"Unknown option '{name}'. Options: --seconds --slices --warmup --workers --sessions --memory-seconds --endpoint.", nameof(args)),
+            };
+        }
+
+        return options;
+    }
+
+    private static int Positive(string name, string value, bool allowZero = false) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && (n > 0 || (allowZero && n == 0))
+            ? n
+            : throw new ArgumentException($"{name}: '{value}' is not a {(allowZero ? "non-negative" : "positive")} whole number.", nameof(name));
+}

@@ -1,0 +1,37 @@
+using Amazon.DynamoDBv2.DataModel;
+using Amazon.DynamoDBv2.Model;
+using BenchmarkDotNet.Attributes;
+using Sessions.Benchmarks.Infrastructure;
+
+namespace Sessions.Benchmarks.Operations;
+
+/// <summary>Get: one strongly consistent GetItem of a 14-attribute item.</summary>
+public class GetBenchmarks : OperationBenchmark
+{
+    private static readonly LoadConfig Consistent = new() { ConsistentRead = true };
+
+    private readonly string _id = BenchmarkData.Session.Id;
+
+    [Benchmark(Baseline = true)]
+    public Task<GetItemResponse> RawSdk() => Client.GetItemAsync(new GetItemRequest
+    {
+        TableName = TableName,
+        Key = HandWritten.Key(_id),
+        ConsistentRead = true,
+    });
+
+    [Benchmark]
+    public Task<ServerSession> Store() => SessionStore.GetAsync(_id);
+
+    [Benchmark]
+    public Task<SessionDocument> Context() => DbContext.LoadAsync<SessionDocument>(_id, Consistent);
+
+    private protected override void Configure(CannedDynamoDbHandler handler) =>
+        handler.Respond("GetItem", BenchmarkData.GetItemResponse(BenchmarkData.Session));
+
+    protected override Task RunRawSdkAsync() => RawSdk();
+
+    protected override Task RunStoreAsync() => Store();
+
+    protected override Task RunContextAsync() => Context();
+}

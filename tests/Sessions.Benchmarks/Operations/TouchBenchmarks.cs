@@ -1,0 +1,51 @@
+using Amazon.DynamoDBv2.DocumentModel;
+using Amazon.DynamoDBv2.Model;
+using BenchmarkDotNet.Attributes;
+using Sessions.Benchmarks.Infrastructure;
+using static Sessions.DynamoDb.SessionExpressions;
+
+namespace Sessions.Benchmarks.Operations;
+
+/// <summary>Touch: one conditional UpdateItem (stamp and count), no read, empty response.</summary>
+public class TouchBenchmarks : OperationBenchmark
+{
+    private readonly string _id = BenchmarkData.Session.Id;
+
+    [Benchmark(Baseline = true)]
+    public Task<UpdateItemResponse> RawSdk() =>
+        Client.UpdateItemAsync(HandWrittenTouch.Request(TableName, _id, Clock.GetUtcNow()));
+
+    [Benchmark]
+    public Task Store() => SessionStore.TouchAsync(_id);
+
+    /// <summary>The context has no atomic increment; its document model <see cref="Table"/> sends the same expression.</summary>
+    [Benchmark]
+    public Task<Document> Context()
+    {
+        var now = new Primitive(HandWritten.Time(Clock.GetUtcNow()).S);
+        return Table.UpdateItemAsync(new UpdateItemDocumentOperationRequest
+        {
+            Key = new Dictionary<string, DynamoDBEntry> { ["id"] = _id },
+            UpdateExpression = new Expression
+            {
+                ExpressionStatement = Touch,
+                ExpressionAttributeNames = { [LastAccessName] = "last_access_at", [CountName] = "request_count" },
+                ExpressionAttributeValues = { [NowValue] = now, [OneValue] = 1 },
+            },
+            ConditionalExpression = new Expression
+            {
+                ExpressionStatement = TouchCondition,
+                ExpressionAttributeNames = { [StatusName] = "status", [ExpiresName] = "expires_at" },
+                ExpressionAttributeValues = { [ActiveValue] = "active", [NowValue] = now },
+            },
+        });
+    }
+
+    private protected override void Configure(CannedDynamoDbHandler handler) => handler.Respond("UpdateItem", "{}");
+
+    protected override Task RunRawSdkAsync() => RawSdk();
+
+    protected override Task RunStoreAsync() => Store();
+
+    protected override Task RunContextAsync() => Context();
+}

@@ -1,0 +1,82 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using BenchmarkDotNet.Attributes;
+using Sessions.Benchmarks.Infrastructure;
+using static Sessions.DynamoDb.SessionExpressions;
+
+namespace Sessions.Benchmarks.Operations;
+
+/// <summary>Update: one UpdateItem of the mutable fields, on condition of Active and the caller's version, ALL_NEW back.</summary>
+public class UpdateBenchmarks : OperationBenchmark
+{
+    /// <summary>An Active session has no revocation fields, so the update removes them.</summary>
+    private const string Expression = UpdateRemovingRevocation;
+
+    private static readonly Dictionary<string, string> Names = new()
+    {
+        [StatusName] = "status",
+        [ExpiresName] = "expires_at",
+        [SourceName] = "source_identity",
+        [UpdatedName] = "updated_at",
+        [TtlName] = "ttl",
+        [VersionName] = "version",
+        [RevokedByName] = "revoked_by",
+        [RevokedReasonName] = "revoked_reason",
+    };
+
+    private static readonly AttributeValue Active = HandWritten.S("active");
+
+    private readonly ServerSession _session = BenchmarkData.Session with { ExpiresAt = BenchmarkData.Session.ExpiresAt.AddHours(1) };
+    private readonly SessionDocument _document = SessionDocument.From(BenchmarkData.Session, BenchmarkData.Retention);
+
+    [Benchmark(Baseline = true)]
+    public Task<UpdateItemResponse> RawSdk()
+    {
+        var s = _session;
+        return Client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = TableName,
+            Key = HandWritten.Key(s.Id),
+            UpdateExpression = Expression,
+            ConditionExpression = UpdateCondition,
+            ExpressionAttributeNames = Names,
+            ExpressionAttributeValues = new()
+            {
+                [StatusValue] = HandWritten.S("active"),
+                [ExpiresValue] = HandWritten.Time(s.ExpiresAt),
+                [SourceValue] = HandWritten.S(s.SourceIdentity),
+                [NowValue] = HandWritten.Time(Clock.GetUtcNow()),
+                [TtlValue] = HandWritten.Ttl(s.ExpiresAt, BenchmarkData.Retention),
+                [NextVersionValue] = HandWritten.N(s.Version + 1),
+                [ActiveValue] = Active,
+                [VersionValue] = HandWritten.N(s.Version),
+            },
+            ReturnValues = ReturnValue.ALL_NEW,
+            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        });
+    }
+
+    [Benchmark]
+    public Task<ServerSession> Store() => SessionStore.UpdateAsync(_session);
+
+    /// <summary>The context's optimistic save: every attribute, on condition of the version it read.</summary>
+    [Benchmark]
+    public Task Context()
+    {
+        _document.Version = 1;
+        _document.ExpiresAt = _session.ExpiresAt;
+        return DbContext.SaveAsync(_document);
+    }
+
+    private protected override void Configure(CannedDynamoDbHandler handler) =>
+        handler.Respond("UpdateItem", BenchmarkData.AllNewResponse(BenchmarkData.Session with { ExpiresAt = BenchmarkData.Session.ExpiresAt.AddHours(1), Version = 2 }));
+
+    /// <summary>The context's save asks for no attributes back.</summary>
+    private protected override void ConfigureContext(CannedDynamoDbHandler handler) => handler.Respond("UpdateItem", "{}");
+
+    protected override Task RunRawSdkAsync() => RawSdk();
+
+    protected override Task RunStoreAsync() => Store();
+
+    protected override Task RunContextAsync() => Context();
+}
