@@ -582,7 +582,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     private string DescribeFault(string operation, Exception ex) => ex switch
     {
         ResourceNotFoundException => $"DynamoDB {operation} failed: table '{_tableName}' (or its index) does not exist or is not active. Create it with SessionTable.EnsureCreatedAsync or `sessions table create`.",
-        OperationCanceledException => $"DynamoDB {operation} on table '{_tableName}' timed out.",
+        OperationCanceledException or TimeoutException => $"DynamoDB {operation} on table '{_tableName}' timed out.",
         _ => $"DynamoDB {operation} on table '{_tableName}' failed: {ex.Message}",
     };
 
