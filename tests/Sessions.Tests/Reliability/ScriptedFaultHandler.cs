@@ -30,6 +30,9 @@ public sealed class ScriptedFaultHandler : DelegatingHandler
         _script = script;
     }
 
+    /// <summary>Gets or sets work to do when an attempt arrives, before its fault: for example a concurrent write by someone else.</summary>
+    public Func<WireAttempt, Task>? OnAttempt { get; init; }
+
     /// <summary>Gets every attempt that reached this handler, in order.</summary>
     public IReadOnlyList<WireAttempt> Attempts => [.. _attempts];
 
@@ -53,6 +56,10 @@ public sealed class ScriptedFaultHandler : DelegatingHandler
         var operation = CountingHandler.OperationOf(request);
         var attempt = new WireAttempt(operation, body, _sent.AddOrUpdate(operation + "\n" + body, 1, (_, n) => n + 1));
         _attempts.Enqueue(attempt);
+        if (OnAttempt is { } onAttempt)
+        {
+            await onAttempt(attempt);
+        }
 
         var fault = _script(attempt);
         if (fault != WireFault.None)
