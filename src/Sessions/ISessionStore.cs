@@ -7,11 +7,14 @@ namespace Sessions;
 /// </summary>
 public interface ISessionStore
 {
-    /// <summary>Stores a new Active session.</summary>
+    /// <summary>
+    /// Stores a new Active session. Safe to retry: when the stored session is exactly this one (a retry after an
+    /// attempt that was applied but whose answer was lost), the call succeeds and returns it.
+    /// </summary>
     /// <param name="session">The session, usually from <see cref="ServerSession.Start"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored copy, with <see cref="ServerSession.Version"/> 1.</returns>
-    /// <exception cref="SessionAlreadyExistsException">A session with that id exists.</exception>
+    /// <exception cref="SessionAlreadyExistsException">Another session, or this one since changed (touched, updated), has that id.</exception>
     Task<ServerSession> CreateAsync(ServerSession session, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a session (strongly consistent).</summary>
@@ -54,14 +57,18 @@ public interface ISessionStore
     /// <exception cref="SessionExpiredException">The session is Expired or past its ExpiresAt.</exception>
     Task TouchAsync(string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves an Active session to Revoked in one conditional write, whatever Touch traffic runs meanwhile.</summary>
+    /// <summary>
+    /// Moves an Active session to Revoked in one conditional write, whatever Touch traffic runs meanwhile. Safe to retry:
+    /// when the session is already revoked with this <paramref name="revokedBy"/> and <paramref name="reason"/> (a retry
+    /// after an attempt whose answer was lost), the call succeeds and returns the stored copy unchanged.
+    /// </summary>
     /// <param name="id">The session id.</param>
     /// <param name="revokedBy">Who revokes it; non-empty, at most 1,024 UTF-8 bytes.</param>
     /// <param name="reason">Why; may be empty.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored copy.</returns>
     /// <exception cref="SessionNotFoundException">No such session.</exception>
-    /// <exception cref="SessionRevokedException">The session was already revoked.</exception>
+    /// <exception cref="SessionRevokedException">The session was already revoked by someone else or for another reason.</exception>
     /// <exception cref="SessionExpiredException">The session has expired.</exception>
     Task<ServerSession> RevokeAsync(string id, string revokedBy, string reason, CancellationToken cancellationToken = default);
 

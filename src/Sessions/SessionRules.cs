@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Sessions;
 
 /// <summary>
@@ -18,6 +20,22 @@ internal static class SessionRules
     /// <summary>Why leaving Active (Revoke, Expire) is refused, or <see langword="null"/> when the session is Active.</summary>
     public static SessionStoreException? RefuseTransition(string id, ServerSession? stored) =>
         stored is null ? new SessionNotFoundException(id) : RefuseNotActive(id, stored);
+
+    /// <summary>
+    /// Why a Revoke by <paramref name="revokedBy"/> for <paramref name="reason"/> is refused, or <see langword="null"/>
+    /// when it may proceed: the session is Active, or it already holds this very revocation (a repeated Revoke, such as
+    /// a retry whose first answer was lost), which <see cref="Revoked"/> then returns unchanged.
+    /// </summary>
+    public static SessionStoreException? RefuseRevoke(string id, ServerSession? stored, string revokedBy, string reason) =>
+        IsRevocation(stored, revokedBy, reason) ? null : RefuseTransition(id, stored);
+
+    /// <summary>
+    /// Whether <paramref name="stored"/> is exactly <paramref name="created"/>, the copy this Create writes: a repeated
+    /// Create (such as a retry whose first attempt was applied but whose answer was lost) then returns the stored copy.
+    /// Any difference, a Touch or an update included, means the id is taken by another session.
+    /// </summary>
+    public static bool IsCreated([NotNullWhen(true)] ServerSession? stored, ServerSession created) =>
+        stored is not null && stored == created;
 
     /// <summary>Why an optimistic Update is refused, or <see langword="null"/>: not found, terminal, then version.</summary>
     public static SessionStoreException? RefuseUpdate(ServerSession update, ServerSession? stored) => stored switch
@@ -51,14 +69,20 @@ internal static class SessionRules
         Version = stored.Version + 1,
     };
 
+    /// <summary>The copy Revoke stores; a session that already holds this very revocation is returned unchanged.</summary>
     public static ServerSession Revoked(ServerSession stored, string revokedBy, string reason, DateTimeOffset now) =>
-        stored.Revoke(revokedBy, reason, now) with { Version = stored.Version + 1 };
+        IsRevocation(stored, revokedBy, reason) ? stored : stored.Revoke(revokedBy, reason, now) with { Version = stored.Version + 1 };
 
     public static ServerSession Expired(ServerSession stored, DateTimeOffset now) =>
         stored.Expire(now) with { Version = stored.Version + 1 };
 
     public static ServerSession Touched(ServerSession stored, DateTimeOffset now) =>
         stored with { LastAccessAt = now.ToUniversalTime(), RequestCount = stored.RequestCount + 1 };
+
+    private static bool IsRevocation([NotNullWhen(true)] ServerSession? stored, string revokedBy, string reason) =>
+        stored is { Status: SessionStatus.Revoked }
+        && string.Equals(stored.RevokedBy, revokedBy, StringComparison.Ordinal)
+        && string.Equals(stored.RevokedReason, reason, StringComparison.Ordinal);
 
     private static SessionStoreException? RefuseNotActive(string id, ServerSession stored) => stored.Status switch
     {

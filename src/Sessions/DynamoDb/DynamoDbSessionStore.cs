@@ -102,9 +102,11 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
                 await _client.PutItemAsync(request, ct).ConfigureAwait(false);
                 return stored;
             }
-            catch (ConditionalCheckFailedException)
+            catch (ConditionalCheckFailedException failed)
             {
-                throw new SessionAlreadyExistsException(stored.Id);
+                // The SDK's retry of a put that was applied but whose answer was lost finds its own item: that is success.
+                var existing = await OldItemAsync(Operations.Create, stored.Id, failed, ct).ConfigureAwait(false);
+                return SessionRules.IsCreated(existing, stored) ? existing : throw new SessionAlreadyExistsException(stored.Id);
             }
         }, cancellationToken);
     }
@@ -221,14 +223,14 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         {
             values[RevokedByValue] = SessionItem.S(revokedBy);
             values[RevokedReasonValue] = SessionItem.S(reason);
-        }, cancellationToken);
+        }, stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<ServerSession> ExpireAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return TransitionAsync(Operations.Expire, id, Transition, ExpireNames, ExpiredStatus, static _ => { }, cancellationToken);
+        return TransitionAsync(Operations.Expire, id, Transition, ExpireNames, ExpiredStatus, static _ => { }, stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -430,7 +432,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
 
     private Task<ServerSession> TransitionAsync(
         string operation, string id, string updateExpression, Dictionary<string, string> names, AttributeValue target,
-        Action<Dictionary<string, AttributeValue>> addValues, CancellationToken cancellationToken) =>
+        Action<Dictionary<string, AttributeValue>> addValues, Func<ServerSession?, SessionStoreException?> refuse, CancellationToken cancellationToken) =>
         RunAsync(operation, id, async ct =>
         {
             var values = new Dictionary<string, AttributeValue>(7, StringComparer.Ordinal)
@@ -461,8 +463,16 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             catch (ConditionalCheckFailedException failed)
             {
                 var stored = await OldItemAsync(operation, id, failed, ct).ConfigureAwait(false);
-                throw SessionRules.RefuseTransition(id, stored)
-                    ?? new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, failed);
+                if (refuse(stored) is { } refused)
+                {
+                    throw refused;
+                }
+
+                // Not refused and no longer Active: the stored copy holds this very call's transition, applied by an
+                // earlier attempt whose answer was lost.
+                return stored is { Status: not SessionStatus.Active }
+                    ? stored
+                    : throw new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, failed);
             }
         }, cancellationToken);
 
@@ -572,7 +582,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     private string DescribeFault(string operation, Exception ex) => ex switch
     {
         ResourceNotFoundException => $"DynamoDB {operation} failed: table '{_tableName}' (or its index) does not exist or is not active. Create it with SessionTable.EnsureCreatedAsync or `sessions table create`.",
-        OperationCanceledException => $"DynamoDB {operation} on table '{_tableName}' timed out.",
+        OperationCanceledException or TimeoutException => $"DynamoDB {operation} on table '{_tableName}' timed out.",
         _ => $"DynamoDB {operation} on table '{_tableName}' failed: {ex.Message}",
     };
 

@@ -33,10 +33,17 @@ public sealed class InMemorySessionStore : ISessionStore
         SessionArguments.ThrowIfInvalidNewSession(session);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var stored = SessionRules.Created(session);
-        return _sessions.TryAdd(stored.Id, new Slot(stored))
+        var created = SessionRules.Created(session);
+        if (_sessions.TryAdd(created.Id, new Slot(created)))
+        {
+            return Task.FromResult(created);
+        }
+
+        // A repeated Create of the very same session (a retry) returns the stored copy; any other session is refused.
+        var stored = Read(created.Id);
+        return SessionRules.IsCreated(stored, created)
             ? Task.FromResult(stored)
-            : Task.FromException<ServerSession>(new SessionAlreadyExistsException(stored.Id));
+            : Task.FromException<ServerSession>(new SessionAlreadyExistsException(created.Id));
     }
 
     /// <inheritdoc />
@@ -94,7 +101,7 @@ public sealed class InMemorySessionStore : ISessionStore
         SessionArguments.ThrowIfInvalidRevoker(revokedBy, reason);
         cancellationToken.ThrowIfCancellationRequested();
 
-        return Write(id, stored => SessionRules.RefuseTransition(id, stored), stored => SessionRules.Revoked(stored, revokedBy, reason, Now()));
+        return Write(id, stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), stored => SessionRules.Revoked(stored, revokedBy, reason, Now()));
     }
 
     /// <inheritdoc />

@@ -1,0 +1,281 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using Sessions.DynamoDb;
+using Sessions.Tests.DynamoDb;
+using Xunit.Abstractions;
+
+namespace Sessions.Tests.Reliability;
+
+/// <summary>
+/// Writes that were applied but whose answer was lost, then retried by the SDK (or by the caller): Create and Revoke
+/// recognise their own result and succeed; a different session or revocation is still refused; Touch counts at most
+/// one extra request.
+/// </summary>
+public sealed class AmbiguousRetryTests(DynamoDbServerFixture server, ITestOutputHelper output) : IClassFixture<DynamoDbServerFixture>, IAsyncLifetime, IDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2037, 2, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
+    private readonly List<IDisposable> _clients = [];
+    private string _table = null!;
+    private DynamoDbSessionStore _setup = null!;
+
+    public async Task InitializeAsync()
+    {
+        _table = await server.SharedTableAsync();
+        _setup = StoreOn(server.Client);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Create_applied_but_answer_lost_is_retried_by_the_SDK_and_returns_the_session_it_wrote()
+    {
+        var session = NewSession();
+        var faults = new ScriptedFaultHandler(LoseFirst("PutItem"));
+
+        var created = await StoreWithSdkRetries(faults).CreateAsync(session);
+
+        created.Should().Be(session with { Version = 1 });
+        (await _setup.GetAsync(session.Id)).Should().Be(created);
+        Requests(faults).Should().Equal("PutItem", "PutItem", "GetItem");
+        Report("Create", faults);
+    }
+
+    [Fact]
+    public async Task Create_applied_but_answer_lost_is_recognised_from_the_old_item_DynamoDB_returns_without_a_read()
+    {
+        var session = NewSession();
+        var faults = new ScriptedFaultHandler(LoseFirst("PutItem"));
+        var putItems = 0;
+        var allOld = new FaultInjectingHandler(request =>
+        {
+            if (CountingHandler.OperationOf(request) != "PutItem" || Interlocked.Increment(ref putItems) == 1)
+            {
+                return null;
+            }
+
+            // What DynamoDB answers the retry: the condition failed, and here is the item it found (ALL_OLD).
+            var item = JsonNode.Parse(faults.Attempts[0].Body)!["Item"]!.ToJsonString();
+            return FaultInjectingHandler.Json(HttpStatusCode.BadRequest, $$"""{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed","Item":{{item}}}""");
+        });
+        faults.InnerHandler = allOld;
+
+        var created = await StoreWithSdkRetries(faults).CreateAsync(session);
+
+        created.Should().Be(session with { Version = 1 });
+        Requests(faults).Should().Equal("PutItem", "PutItem");
+        Report("Create", faults);
+    }
+
+    [Fact]
+    public async Task Create_retried_onto_a_different_session_with_the_same_id_throws_SessionAlreadyExistsException()
+    {
+        var session = NewSession();
+        var impostor = await _setup.CreateAsync(NewSession("mallory") with { Id = session.Id });
+        var faults = new ScriptedFaultHandler(attempt => attempt is { Operation: "PutItem", Attempt: 1 } ? WireFault.InternalServerError : WireFault.None);
+
+        var act = () => StoreWithSdkRetries(faults).CreateAsync(session);
+
+        (await act.Should().ThrowAsync<SessionAlreadyExistsException>()).Which.SessionId.Should().Be(session.Id);
+        (await _setup.GetAsync(session.Id)).Should().Be(impostor);
+        Requests(faults).Should().Equal("PutItem", "PutItem", "GetItem");
+        Report("Create", faults);
+    }
+
+    [Fact]
+    public async Task Create_retried_by_the_caller_after_the_SDK_gave_up_returns_the_session_the_first_call_wrote()
+    {
+        var session = NewSession();
+        var faults = new ScriptedFaultHandler(attempt => attempt.Operation == "PutItem"
+            ? attempt.Attempt == 1 ? WireFault.LoseResponse : WireFault.InternalServerError
+            : WireFault.None);
+
+        var first = () => StoreWithRetries(faults, maxErrorRetry: 1).CreateAsync(session);
+        (await first.Should().ThrowAsync<SessionStoreException>()).Which.Should().BeOfType<SessionStoreException>();
+        var again = await _setup.CreateAsync(session);
+
+        again.Should().Be(session with { Version = 1 });
+        (await _setup.GetAsync(session.Id)).Should().Be(again);
+        Report("Create", faults);
+    }
+
+    [Fact]
+    public async Task Revoke_applied_but_answer_lost_is_retried_by_the_SDK_and_returns_the_revoked_session()
+    {
+        var session = await _setup.CreateAsync(NewSession());
+        var faults = new ScriptedFaultHandler(LoseFirst("UpdateItem"));
+
+        var revoked = await StoreWithSdkRetries(faults).RevokeAsync(session.Id, "ops@example.com", "key leaked");
+
+        revoked.Status.Should().Be(SessionStatus.Revoked);
+        revoked.RevokedBy.Should().Be("ops@example.com");
+        revoked.RevokedReason.Should().Be("key leaked");
+        revoked.Version.Should().Be(2, "the revocation was applied once");
+        (await _setup.GetAsync(session.Id)).Should().Be(revoked);
+        Requests(faults).Should().Equal("UpdateItem", "UpdateItem", "GetItem");
+        Report("Revoke", faults);
+    }
+
+    [Theory]
+    [InlineData("alice@example.com", "key leaked")]
+    [InlineData("ops@example.com", "offboarding")]
+    public async Task Revoke_retried_onto_another_revocation_throws_SessionRevokedException_naming_it(string revokedBy, string reason)
+    {
+        var session = await _setup.CreateAsync(NewSession());
+        var faults = new ScriptedFaultHandler(attempt => attempt is { Operation: "UpdateItem", Attempt: 1 } ? WireFault.InternalServerError : WireFault.None)
+        {
+            // Someone else's revocation lands between the first attempt (not applied) and the SDK's retry.
+            OnAttempt = async attempt =>
+            {
+                if (attempt is { Operation: "UpdateItem", Attempt: 2 })
+                {
+                    await _setup.RevokeAsync(session.Id, revokedBy, reason);
+                }
+            },
+        };
+
+        var act = () => StoreWithSdkRetries(faults).RevokeAsync(session.Id, "ops@example.com", "key leaked");
+
+        var error = (await act.Should().ThrowAsync<SessionRevokedException>()).Which;
+        error.RevokedBy.Should().Be(revokedBy);
+        error.RevokedReason.Should().Be(reason);
+        (await _setup.GetAsync(session.Id)).RevokedBy.Should().Be(revokedBy);
+        Report("Revoke", faults);
+    }
+
+    [Fact]
+    public async Task Revoke_retried_by_the_caller_after_the_SDK_gave_up_returns_the_revocation_the_first_call_applied()
+    {
+        var session = await _setup.CreateAsync(NewSession());
+        var faults = new ScriptedFaultHandler(attempt => attempt.Operation == "UpdateItem"
+            ? attempt.Attempt == 1 ? WireFault.LoseResponse : WireFault.ServiceUnavailable
+            : WireFault.None);
+
+        var first = () => StoreWithRetries(faults, maxErrorRetry: 2).RevokeAsync(session.Id, "ops", "leak");
+        (await first.Should().ThrowAsync<SessionStoreException>()).Which.Should().BeOfType<SessionStoreException>();
+        var again = await _setup.RevokeAsync(session.Id, "ops", "leak");
+
+        again.Should().Be(await _setup.GetAsync(session.Id));
+        again.Version.Should().Be(2);
+        Report("Revoke", faults);
+    }
+
+    [Fact]
+    public async Task Touch_applied_but_answer_lost_counts_at_most_one_extra_request()
+    {
+        var session = await _setup.CreateAsync(NewSession());
+        var lost = 0;
+        var faults = new ScriptedFaultHandler(attempt => attempt is { Operation: "UpdateItem", Attempt: 1 } && Interlocked.Increment(ref lost) == 2
+            ? WireFault.LoseResponse
+            : WireFault.None);
+        var store = StoreWithSdkRetries(faults);
+
+        for (var i = 0; i < 3; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await store.TouchAsync(session.Id);
+        }
+
+        var touched = await _setup.GetAsync(session.Id);
+        touched.RequestCount.Should().BeInRange(3, 4, "a Touch whose answer was lost is counted at most twice");
+        touched.RequestCount.Should().Be(faults.Attempts.Count(a => a.Operation == "UpdateItem"), "every applied attempt counts once");
+        touched.LastAccessAt.Should().Be(_time.GetUtcNow());
+        Report("Touch", faults);
+    }
+
+    [Fact]
+    public async Task Touch_applied_but_answer_lost_whose_retry_meets_a_revocation_throws_SessionRevokedException()
+    {
+        var session = await _setup.CreateAsync(NewSession());
+        var faults = new ScriptedFaultHandler(LoseFirst("UpdateItem"))
+        {
+            OnAttempt = async attempt =>
+            {
+                if (attempt is { Operation: "UpdateItem", Attempt: 2 })
+                {
+                    await _setup.RevokeAsync(session.Id, "ops", "leak");
+                }
+            },
+        };
+
+        var act = () => StoreWithSdkRetries(faults).TouchAsync(session.Id);
+
+        await act.Should().ThrowAsync<SessionRevokedException>("the caller must stop serving, whatever the first attempt did");
+        var stored = await _setup.GetAsync(session.Id);
+        stored.RequestCount.Should().Be(1, "the first attempt was applied before the revocation, the retry was refused");
+        Report("Touch", faults);
+    }
+
+    [Fact]
+    public async Task Revoke_refused_with_its_own_revocation_as_the_old_item_returns_it_in_one_request()
+    {
+        var session = ServerSession.Start("alice", "prod", "i-1", "svc", TimeSpan.FromHours(1), _time.GetUtcNow()) with { Version = 1 };
+        var revoked = session.Revoke("ops", "leak", _time.GetUtcNow()) with { Version = 2 };
+        var client = new Mock<IAmazonDynamoDB>(MockBehavior.Strict);
+        client.Setup(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConditionalCheckFailedException("The conditional request failed") { Item = SessionItem.ToItem(revoked, TimeSpan.FromHours(1)) });
+        var store = new DynamoDbSessionStore(client.Object, Options.Create(new DynamoDbSessionStoreOptions { TableName = "sessions" }), _time);
+
+        (await store.RevokeAsync(session.Id, "ops", "leak")).Should().Be(revoked);
+        (await FluentActions.Awaiting(() => store.RevokeAsync(session.Id, "ops", "other")).Should().ThrowAsync<SessionRevokedException>()).Which.RevokedReason.Should().Be("leak");
+
+        client.Verify(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        client.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task Create_refused_with_its_own_session_as_the_old_item_returns_it_in_one_request()
+    {
+        var session = ServerSession.Start("alice", "prod", "i-1", "svc", TimeSpan.FromHours(1), _time.GetUtcNow());
+        var client = new Mock<IAmazonDynamoDB>(MockBehavior.Strict);
+        client.Setup(c => c.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConditionalCheckFailedException("The conditional request failed") { Item = SessionItem.ToItem(session with { Version = 1 }, TimeSpan.FromHours(1)) });
+        var store = new DynamoDbSessionStore(client.Object, Options.Create(new DynamoDbSessionStoreOptions { TableName = "sessions" }), _time);
+
+        (await store.CreateAsync(session)).Should().Be(session with { Version = 1 });
+        await FluentActions.Awaiting(() => store.CreateAsync(session with { User = "mallory" })).Should().ThrowAsync<SessionAlreadyExistsException>();
+
+        client.Verify(c => c.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        client.VerifyNoOtherCalls();
+    }
+
+    private static Func<WireAttempt, WireFault> LoseFirst(string operation) =>
+        attempt => attempt.Operation == operation && attempt.Attempt == 1 ? WireFault.LoseResponse : WireFault.None;
+
+    private static List<string> Requests(ScriptedFaultHandler faults) => faults.Attempts.Select(a => a.Operation).ToList();
+
+    private ServerSession NewSession(string user = "alice")
+    {
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        return ServerSession.Start($"{user}-{_tag}", $"prod-{_tag}", $"i-{_tag}", "svc", TimeSpan.FromHours(1), _time.GetUtcNow());
+    }
+
+    /// <summary>A store on a client with the SDK's standard retries, backoff included.</summary>
+    private DynamoDbSessionStore StoreWithSdkRetries(ScriptedFaultHandler faults) => StoreOn(server.CreateClient(faults));
+
+    private DynamoDbSessionStore StoreWithRetries(ScriptedFaultHandler faults, int maxErrorRetry)
+    {
+        var client = RetryingClient.Create(server.Endpoint, RetryingClient.Chain(faults), maxErrorRetry);
+        _clients.Add(client);
+        return StoreOn(client);
+    }
+
+    private DynamoDbSessionStore StoreOn(IAmazonDynamoDB client) =>
+        new(client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+
+    private void Report(string operation, ScriptedFaultHandler faults) =>
+        output.WriteLine($"faults injected: {operation} ambiguous {faults.Injected.Count}");
+}

@@ -1,0 +1,102 @@
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using Sessions.Tests.DynamoDb;
+
+namespace Sessions.Tests.Reliability;
+
+/// <summary>
+/// A DynamoDB client of the test server for fault tests: the SDK's own standard retry policy decides what to retry and
+/// how often (<see cref="ClientConfig.MaxErrorRetry"/>), but retries at once instead of backing off, so a test can run
+/// every fault on every operation in milliseconds. <see cref="ClientConfig.Timeout"/> is the HTTP timeout of each
+/// attempt, as with the SDK's own HTTP client. The handler chain must end in a network handler.
+/// </summary>
+public sealed class RetryingClient : AmazonDynamoDBClient
+{
+    private readonly OneHttpClientFactory _factory;
+
+    private RetryingClient(AmazonDynamoDBConfig config, OneHttpClientFactory factory)
+        : base(new BasicAWSCredentials("sessions-test", "sessions-test-secret"), config)
+    {
+        _factory = factory;
+    }
+
+    /// <summary>Creates a client whose requests pass through <paramref name="handler"/>.</summary>
+    /// <param name="endpoint">The server.</param>
+    /// <param name="handler">The first handler of a chain that ends in a network handler.</param>
+    /// <param name="maxErrorRetry">How many times the SDK retries a failed attempt.</param>
+    /// <param name="timeout">The timeout of each attempt; none when <see langword="null"/>.</param>
+    public static RetryingClient Create(Uri endpoint, HttpMessageHandler handler, int maxErrorRetry, TimeSpan? timeout = null)
+    {
+        var factory = new OneHttpClientFactory(handler, timeout);
+        var config = new AmazonDynamoDBConfig
+        {
+            ServiceURL = endpoint.ToString(),
+            AuthenticationRegion = DynamoDbServerFixture.Region,
+            HttpClientFactory = factory,
+            RetryMode = RequestRetryMode.Standard,
+            ThrottleRetries = false,
+            MaxErrorRetry = maxErrorRetry,
+        };
+        if (timeout is { } perAttempt)
+        {
+            config.Timeout = perAttempt;
+        }
+
+        return new RetryingClient(config, factory);
+    }
+
+    /// <summary>A handler chain: <paramref name="handlers"/> in order, ending in a fresh <see cref="SocketsHttpHandler"/>.</summary>
+    public static HttpMessageHandler Chain(params DelegatingHandler[] handlers)
+    {
+        HttpMessageHandler next = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false };
+        for (var i = handlers.Length - 1; i >= 0; i--)
+        {
+            handlers[i].InnerHandler = next;
+            next = handlers[i];
+        }
+
+        return next;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _factory.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+    {
+        base.CustomizeRuntimePipeline(pipeline);
+        pipeline.ReplaceHandler<RetryHandler>(new RetryHandler(new RetryAtOncePolicy(Config)));
+    }
+
+    /// <summary>The SDK's standard policy (what to retry, how often), without the wait between attempts.</summary>
+    private sealed class RetryAtOncePolicy(IClientConfig config) : StandardRetryPolicy(config)
+    {
+        public override void WaitBeforeRetry(IExecutionContext executionContext)
+        {
+        }
+
+        public override Task WaitBeforeRetryAsync(IExecutionContext executionContext) => Task.CompletedTask;
+    }
+
+    /// <summary>One <see cref="HttpClient"/> for one SDK client, with the SDK's timeout as its own.</summary>
+    private sealed class OneHttpClientFactory(HttpMessageHandler handler, TimeSpan? timeout) : HttpClientFactory, IDisposable
+    {
+        private readonly HttpClient _client = new(handler, disposeHandler: true) { Timeout = timeout ?? System.Threading.Timeout.InfiniteTimeSpan };
+
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _client;
+
+        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+
+        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
+
+        public void Dispose() => _client.Dispose();
+    }
+}
