@@ -143,26 +143,13 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
 
             var request = new UpdateItemRequest
             {
-                TableName = _tableName,
-                Key = SessionItem.Key(session.Id),
                 UpdateExpression = UpdateExpressionFor(session, values),
                 ConditionExpression = session.Version == 0 ? UpdateConditionUnversioned : UpdateCondition,
                 ExpressionAttributeNames = UpdateNames,
                 ExpressionAttributeValues = values,
-                ReturnValues = ReturnValue.ALL_NEW,
-                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
             };
-            try
-            {
-                var response = await _client.UpdateItemAsync(request, ct).ConfigureAwait(false);
-                return SessionItem.FromItem(response.Attributes);
-            }
-            catch (ConditionalCheckFailedException failed)
-            {
-                var stored = await OldItemAsync(Operations.Update, session.Id, failed, ct).ConfigureAwait(false);
-                throw SessionRules.RefuseUpdate(session, stored)
-                    ?? new SessionConcurrencyException(session.Id, session.Version, stored!.Version);
-            }
+            return await UpdateConditionallyAsync(Operations.Update, session.Id, request, stored =>
+                throw (SessionRules.RefuseUpdate(session, stored) ?? new SessionConcurrencyException(session.Id, session.Version, stored!.Version)), ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -446,23 +433,13 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             addValues(values);
             var request = new UpdateItemRequest
             {
-                TableName = _tableName,
-                Key = SessionItem.Key(id),
                 UpdateExpression = updateExpression,
                 ConditionExpression = IsActive,
                 ExpressionAttributeNames = names,
                 ExpressionAttributeValues = values,
-                ReturnValues = ReturnValue.ALL_NEW,
-                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
             };
-            try
+            return await UpdateConditionallyAsync(operation, id, request, stored =>
             {
-                var response = await _client.UpdateItemAsync(request, ct).ConfigureAwait(false);
-                return SessionItem.FromItem(response.Attributes);
-            }
-            catch (ConditionalCheckFailedException failed)
-            {
-                var stored = await OldItemAsync(operation, id, failed, ct).ConfigureAwait(false);
                 if (refuse(stored) is { } refused)
                 {
                     throw refused;
@@ -472,9 +449,32 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
                 // earlier attempt whose answer was lost.
                 return stored is { Status: not SessionStatus.Active }
                     ? stored
-                    : throw new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, failed);
-            }
+                    : throw new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, innerException: null);
+            }, ct).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <summary>
+    /// Sends one conditional <c>UpdateItem</c> of <paramref name="id"/> that returns the item as written (ALL_NEW). When
+    /// the condition refuses it, <paramref name="refused"/> names the outcome from the old item: it throws, or returns
+    /// the stored copy to report as this call's result.
+    /// </summary>
+    private async Task<ServerSession> UpdateConditionallyAsync(
+        string operation, string id, UpdateItemRequest request, Func<ServerSession?, ServerSession> refused, CancellationToken cancellationToken)
+    {
+        request.TableName = _tableName;
+        request.Key = SessionItem.Key(id);
+        request.ReturnValues = ReturnValue.ALL_NEW;
+        request.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        try
+        {
+            var response = await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return SessionItem.FromItem(response.Attributes);
+        }
+        catch (ConditionalCheckFailedException failed)
+        {
+            return refused(await OldItemAsync(operation, id, failed, cancellationToken).ConfigureAwait(false));
+        }
+    }
 
     /// <summary>The item a failed condition saw: from ALL_OLD in the same response, else one consistent read.</summary>
     private async Task<ServerSession?> OldItemAsync(string operation, string id, ConditionalCheckFailedException failed, CancellationToken cancellationToken)
