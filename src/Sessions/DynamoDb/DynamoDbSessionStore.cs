@@ -87,7 +87,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     {
         SessionArguments.ThrowIfInvalidNewSession(session);
         var stored = SessionRules.Created(session);
-        return RunAsync(Operations.Create, stored.Id, async ct =>
+        return RunAsync(SessionStoreOperations.Create, stored.Id, async ct =>
         {
             var request = new PutItemRequest
             {
@@ -105,7 +105,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             catch (ConditionalCheckFailedException failed)
             {
                 // The SDK's retry of a put that was applied but whose answer was lost finds its own item: that is success.
-                var existing = await OldItemAsync(Operations.Create, stored.Id, failed, ct).ConfigureAwait(false);
+                var existing = await OldItemAsync(SessionStoreOperations.Create, stored.Id, failed, ct).ConfigureAwait(false);
                 return SessionRules.IsCreated(existing, stored) ? existing : throw new SessionAlreadyExistsException(stored.Id);
             }
         }, cancellationToken);
@@ -115,7 +115,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public Task<ServerSession> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return RunAsync(Operations.Get, id, async ct =>
+        return RunAsync(SessionStoreOperations.Get, id, async ct =>
             await ReadAsync(id, ct).ConfigureAwait(false) ?? throw new SessionNotFoundException(id), cancellationToken);
     }
 
@@ -123,7 +123,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public Task<ServerSession> UpdateAsync(ServerSession session, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidSession(session);
-        return RunAsync(Operations.Update, session.Id, async ct =>
+        return RunAsync(SessionStoreOperations.Update, session.Id, async ct =>
         {
             var now = _timeProvider.GetUtcNow();
             var values = new Dictionary<string, AttributeValue>(10, StringComparer.Ordinal)
@@ -148,7 +148,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
                 ExpressionAttributeNames = UpdateNames,
                 ExpressionAttributeValues = values,
             };
-            return await UpdateConditionallyAsync(Operations.Update, session.Id, request, stored =>
+            return await UpdateConditionallyAsync(SessionStoreOperations.Update, session.Id, request, stored =>
                 throw (SessionRules.RefuseUpdate(session, stored) ?? new SessionConcurrencyException(session.Id, session.Version, stored!.Version)), ct).ConfigureAwait(false);
         }, cancellationToken);
     }
@@ -157,7 +157,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public Task DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return RunAsync(Operations.Delete, id, async ct =>
+        return RunAsync(SessionStoreOperations.Delete, id, async ct =>
         {
             await _client.DeleteItemAsync(new DeleteItemRequest { TableName = _tableName, Key = SessionItem.Key(id) }, ct).ConfigureAwait(false);
             return true;
@@ -168,7 +168,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public Task TouchAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return RunAsync(Operations.Touch, id, async ct =>
+        return RunAsync(SessionStoreOperations.Touch, id, async ct =>
         {
             var now = _timeProvider.GetUtcNow();
             var request = new UpdateItemRequest
@@ -193,7 +193,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             }
             catch (ConditionalCheckFailedException failed)
             {
-                var stored = await OldItemAsync(Operations.Touch, id, failed, ct).ConfigureAwait(false);
+                var stored = await OldItemAsync(SessionStoreOperations.Touch, id, failed, ct).ConfigureAwait(false);
 
                 // The condition is the judge: should the stored copy look servable after all, fail closed.
                 throw SessionRules.RefuseTouch(id, stored, now) ?? new SessionExpiredException(id, stored!.ExpiresAt);
@@ -206,7 +206,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     {
         SessionArguments.ThrowIfInvalidId(id);
         SessionArguments.ThrowIfInvalidRevoker(revokedBy, reason);
-        return TransitionAsync(Operations.Revoke, id, Revoke, RevokeNames, RevokedStatus, values =>
+        return TransitionAsync(SessionStoreOperations.Revoke, id, Revoke, RevokeNames, RevokedStatus, values =>
         {
             values[RevokedByValue] = SessionItem.S(revokedBy);
             values[RevokedReasonValue] = SessionItem.S(reason);
@@ -217,14 +217,14 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public Task<ServerSession> ExpireAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return TransitionAsync(Operations.Expire, id, Transition, ExpireNames, ExpiredStatus, static _ => { }, stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
+        return TransitionAsync(SessionStoreOperations.Expire, id, Transition, ExpireNames, ExpiredStatus, static _ => { }, stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<ServerSession?> FindActiveByServerInstanceAsync(string serverInstanceId, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(serverInstanceId);
-        return RunAsync(Operations.FindActiveByServerInstance, null, async ct =>
+        return RunAsync(SessionStoreOperations.FindActiveByServerInstance, null, async ct =>
         {
             var ids = new List<string>(1);
             Dictionary<string, AttributeValue>? startKey = null;
@@ -270,7 +270,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public Task<SessionPage> ListByUserAsync(string user, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(user);
-        return ListIndexAsync(Operations.ListByUser, SessionTable.UserIndex, SessionItem.User, user, PageQuery.ForUser(user), page,
+        return ListIndexAsync(SessionStoreOperations.ListByUser, SessionTable.UserIndex, SessionItem.User, user, PageQuery.ForUser(user), page,
             s => string.Equals(s.User, user, StringComparison.Ordinal), cancellationToken);
     }
 
@@ -278,7 +278,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public Task<SessionPage> ListByStatusAsync(SessionStatus status, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidStatus(status);
-        return ListIndexAsync(Operations.ListByStatus, SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), PageQuery.ForStatus(status), page,
+        return ListIndexAsync(SessionStoreOperations.ListByStatus, SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), PageQuery.ForStatus(status), page,
             s => s.Status == status, cancellationToken);
     }
 
@@ -286,7 +286,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public Task<SessionPage> ListByProfileAsync(string profile, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(profile);
-        return ListIndexAsync(Operations.ListByProfile, SessionTable.ProfileIndex, SessionItem.Profile, profile, PageQuery.ForProfile(profile), page,
+        return ListIndexAsync(SessionStoreOperations.ListByProfile, SessionTable.ProfileIndex, SessionItem.Profile, profile, PageQuery.ForProfile(profile), page,
             s => string.Equals(s.Profile, profile, StringComparison.Ordinal), cancellationToken);
     }
 
@@ -302,7 +302,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         }
 
         var limit = (page ?? PageRequest.First).EffectiveLimit;
-        return RunAsync(Operations.ListByTimeRange, null, async ct =>
+        return RunAsync(SessionStoreOperations.ListByTimeRange, null, async ct =>
         {
             // One query per status partition of gsi-status, each newest first, merged into one newest-first page.
             var from = SessionItem.Time(createdFrom);
@@ -529,7 +529,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
                 {
                     throw new SessionStoreException(
                         $"BatchGetItem on table '{_tableName}' left {left} keys unprocessed after {MaxUnprocessedRetries} retries.",
-                        sessionId: null, Operations.BatchGet, _tableName, innerException: null);
+                        sessionId: null, SessionStoreOperations.BatchGet, _tableName, innerException: null);
                 }
 
                 var delay = TimeSpan.FromMilliseconds(Math.Min(25 * (1 << attempt), 1_000) * (0.5 + Random.Shared.NextDouble()));
@@ -614,23 +614,6 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     private static Dictionary<string, string> Names(params (string Placeholder, string Attribute)[] names) =>
         names.ToDictionary(n => n.Placeholder, n => n.Attribute, StringComparer.Ordinal);
 
-    /// <summary>The operation names used in spans, metrics, logs and errors.</summary>
-    private static class Operations
-    {
-        public const string Create = "Create";
-        public const string Get = "Get";
-        public const string Update = "Update";
-        public const string Delete = "Delete";
-        public const string Touch = "Touch";
-        public const string Revoke = "Revoke";
-        public const string Expire = "Expire";
-        public const string FindActiveByServerInstance = "FindActiveByServerInstance";
-        public const string ListByUser = "ListByUser";
-        public const string ListByStatus = "ListByStatus";
-        public const string ListByProfile = "ListByProfile";
-        public const string ListByTimeRange = "ListByTimeRange";
-        public const string BatchGet = "BatchGetItem";
-    }
 
     /// <summary>The keys of one index entry, ordered as the index orders them (created_at, then id).</summary>
     private readonly record struct IndexKey(string CreatedAt, string Id) : IComparable<IndexKey>

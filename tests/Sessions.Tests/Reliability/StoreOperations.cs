@@ -14,18 +14,18 @@ public sealed record PreparedCall(string? SessionId, Func<ISessionStore, Cancell
 /// </summary>
 public static class StoreOperations
 {
-    public const string Create = "Create";
-    public const string Get = "Get";
-    public const string Update = "Update";
-    public const string Delete = "Delete";
-    public const string Touch = "Touch";
-    public const string Revoke = "Revoke";
-    public const string Expire = "Expire";
-    public const string FindActiveByServerInstance = "FindActiveByServerInstance";
-    public const string ListByUser = "ListByUser";
-    public const string ListByStatus = "ListByStatus";
-    public const string ListByProfile = "ListByProfile";
-    public const string ListByTimeRange = "ListByTimeRange";
+    public const string Create = SessionStoreOperations.Create;
+    public const string Get = SessionStoreOperations.Get;
+    public const string Update = SessionStoreOperations.Update;
+    public const string Delete = SessionStoreOperations.Delete;
+    public const string Touch = SessionStoreOperations.Touch;
+    public const string Revoke = SessionStoreOperations.Revoke;
+    public const string Expire = SessionStoreOperations.Expire;
+    public const string FindActiveByServerInstance = SessionStoreOperations.FindActiveByServerInstance;
+    public const string ListByUser = SessionStoreOperations.ListByUser;
+    public const string ListByStatus = SessionStoreOperations.ListByStatus;
+    public const string ListByProfile = SessionStoreOperations.ListByProfile;
+    public const string ListByTimeRange = SessionStoreOperations.ListByTimeRange;
 
     public static IReadOnlyList<string> All { get; } =
         [Create, Get, Update, Delete, Touch, Revoke, Expire, FindActiveByServerInstance, ListByUser, ListByStatus, ListByProfile, ListByTimeRange];
