@@ -24,6 +24,15 @@ public sealed class DynamoDbServerFixture : IAsyncLifetime
     private static readonly Lazy<Task<Uri>> s_endpoint = new(StartServerAsync);
     private static readonly AWSCredentials s_credentials = new BasicAWSCredentials("sessions-test", "sessions-test-secret");
 
+    /// <summary>
+    /// Gets a value indicating whether clients sign with the AWS credential chain: for an external endpoint
+    /// (<see cref="EndpointVariable"/>) when AWS credentials are configured, so a real table can be used.
+    /// Otherwise they sign with placeholders, which local servers accept.
+    /// </summary>
+    private static bool UsesAwsCredentials =>
+        !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EndpointVariable))
+        && (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is not null || Environment.GetEnvironmentVariable("AWS_PROFILE") is not null);
+
     private readonly ConcurrentBag<IDisposable> _owned = [];
     private readonly ConcurrentBag<string> _tables = [];
     private readonly Lazy<Task<string>> _classTable;
@@ -84,12 +93,12 @@ public sealed class DynamoDbServerFixture : IAsyncLifetime
         var config = new AmazonDynamoDBConfig
         {
             ServiceURL = Endpoint.ToString(),
-            AuthenticationRegion = Region,
+            AuthenticationRegion = Environment.GetEnvironmentVariable("AWS_REGION") ?? Region,
             HttpClientFactory = factory,
             RetryMode = RequestRetryMode.Standard,
             ThrottleRetries = false,
         };
-        var client = new AmazonDynamoDBClient(s_credentials, config);
+        var client = UsesAwsCredentials ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(s_credentials, config);
         _owned.Add(client);
         _owned.Add(factory);
         return client;
