@@ -1,3 +1,4 @@
+using Sessions.Tests.DynamoDb;
 using System.Diagnostics;
 using System.Globalization;
 using Amazon.DynamoDBv2;
@@ -18,8 +19,8 @@ internal static class LoadRun
     public static async Task<int> RunAsync(LoadOptions options)
     {
         var output = Console.Out;
-        await using var server = options.Endpoint is null ? await DynaliteServer.StartAsync(output) : null;
-        var endpoint = options.Endpoint ?? server!.Endpoint;
+        using var server = options.Endpoint is null ? await DynaliteProcess.StartAsync(CancellationToken.None) : null;
+        var endpoint = options.Endpoint ?? server!.Endpoint.ToString();
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Load: {options.Workers} workers, {options.Sessions} sessions, {options.Seconds} s measured per contender (after {options.WarmupSeconds} s warm-up), server {endpoint}"));
 

@@ -8,7 +8,8 @@ namespace Sessions.Tests.DynamoDb;
 
 /// <summary>
 /// A dynalite server (the npm package pinned in <c>tests/dynamodb-local</c>) in a child Node.js process, in memory,
-/// on a free loopback port. Installs the package with <c>npm ci</c> first when it is missing.
+/// on a free loopback port. Installs the package with <c>npm ci</c> first when it is missing. Shared by the test
+/// fixture and the benchmarks' load run (linked into that project).
 /// </summary>
 internal sealed class DynaliteProcess : IDisposable
 {
@@ -37,7 +38,7 @@ internal sealed class DynaliteProcess : IDisposable
             "Node.js was not found on PATH. The DynamoDB tests run the store against dynalite, a DynamoDB-compatible "
             + "server for Node.js pinned in tests/dynamodb-local. Install Node.js 20 or later (for example "
             + "'apt-get install nodejs npm', or from https://nodejs.org) and run the tests again, or set "
-            + $"{DynamoDbServerFixture.EndpointVariable} to the URL of a running DynamoDB-compatible server "
+            + "SESSIONS_DYNAMODB_ENDPOINT to the URL of a running DynamoDB-compatible server "
             + "(for example DynamoDB Local at http://localhost:8000).");
 
         await EnsureInstalledAsync(directory, cancellationToken);
