@@ -122,12 +122,22 @@ public sealed class SessionTableTests(DynamoDbServerFixture server) : IClassFixt
     [Fact]
     public async Task EnsureCreatedAsync_from_two_callers_at_once_creates_the_table_once()
     {
-        // Both callers are told there is no table yet, so both send CreateTable and one of them loses the race.
-        var describes = 0;
+        // The server says there is no table until both callers have sent CreateTable: each one's first look finds
+        // none, so both create, and one of them loses the race.
+        var creates = 0;
         var counter = new CountingHandler(new FaultInjectingHandler(request =>
-            CountingHandler.OperationOf(request) == "DescribeTable" && Interlocked.Increment(ref describes) <= 2
-                ? FaultInjectingHandler.Error(HttpStatusCode.BadRequest, "ResourceNotFoundException", "Requested resource not found")
-                : null));
+        {
+            switch (CountingHandler.OperationOf(request))
+            {
+                case "CreateTable":
+                    Interlocked.Increment(ref creates);
+                    return null;
+                case "DescribeTable" when Volatile.Read(ref creates) < 2:
+                    return FaultInjectingHandler.Error(HttpStatusCode.BadRequest, "ResourceNotFoundException", "Requested resource not found");
+                default:
+                    return null;
+            }
+        }));
         var client = server.CreateClient(counter);
         var name = server.NewTableName();
 
