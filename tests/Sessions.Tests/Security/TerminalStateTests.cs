@@ -128,7 +128,7 @@ public sealed class TerminalStateTests(DynamoDbServerFixture server, ITestOutput
             {
                 TableName = _table,
                 Key = SessionItem.Key(created.Id),
-                UpdateExpression = SessionExpressions.Update + UpdateRemoves + RevokedByName + ", " + RevokedReasonName,
+                UpdateExpression = UpdateRemovingRevocation,
                 ConditionExpression = UpdateCondition,
                 ExpressionAttributeNames = Names(StatusName, ExpiresName, SourceName, UpdatedName, TtlName, VersionName, RevokedByName, RevokedReasonName),
                 ExpressionAttributeValues = new()
@@ -176,7 +176,7 @@ public sealed class TerminalStateTests(DynamoDbServerFixture server, ITestOutput
         {
             TableName = _table,
             Key = SessionItem.Key(created.Id),
-            UpdateExpression = SessionExpressions.Update + UpdateRemoves + RevokedByName + ", " + RevokedReasonName,
+            UpdateExpression = UpdateRemovingRevocation,
             ConditionExpression = UpdateConditionUnversioned,
             ExpressionAttributeNames = Names(StatusName, ExpiresName, SourceName, UpdatedName, TtlName, VersionName, RevokedByName, RevokedReasonName),
             ExpressionAttributeValues = new()
