@@ -24,6 +24,7 @@ public static class SessionTable
     public const string ServerInstanceIndex = "gsi-server-instance";
 
     private const string UnknownOperation = "UnknownOperationException";
+    private const string ValidationError = "ValidationException";
 
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(2);
 
@@ -174,9 +175,7 @@ public static class SessionTable
     {
         try
         {
-            var current = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false);
-            var status = current.TimeToLiveDescription?.TimeToLiveStatus;
-            if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)
+            if (await IsTimeToLiveOnAsync(client, tableName, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -194,5 +193,20 @@ public static class SessionTable
             // The server has no TTL (dynalite answers UpdateTimeToLive so). TTL only tidies up expired items; the
             // store does not depend on it.
         }
+        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == ValidationError)
+        {
+            // Another caller may have enabled TTL between our look and our request ("TimeToLive is already enabled").
+            if (!await IsTimeToLiveOnAsync(client, tableName, cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
+    }
+
+    private static async Task<bool> IsTimeToLiveOnAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken)
+    {
+        var current = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false);
+        var status = current.TimeToLiveDescription?.TimeToLiveStatus;
+        return status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING;
     }
 }

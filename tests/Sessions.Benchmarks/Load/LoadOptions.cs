@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sessions.Tests.DynamoDb;
 
 namespace Sessions.Benchmarks.Load;
 
@@ -23,8 +24,11 @@ internal sealed record LoadOptions
     /// <summary>Gets the seconds of each in-memory run (1, 2 and 4 threads).</summary>
     public int MemorySeconds { get; init; } = 2;
 
-    /// <summary>Gets the endpoint of a running DynamoDB-compatible server; when null, dynalite is started from tests/dynamodb-local.</summary>
+    /// <summary>Gets the endpoint of a running DynamoDB-compatible server; when null, <see cref="Server"/> is started from tests/dynamodb-local.</summary>
     public string? Endpoint { get; init; }
+
+    /// <summary>Gets which server to start when no <see cref="Endpoint"/> is given: dynalite (the default) or DynamoDB Local.</summary>
+    public LocalServerKind Server { get; init; } = LocalServerKind.Dynalite;
 
     public static LoadOptions Parse(ReadOnlySpan<string> args)
     {
@@ -46,8 +50,14 @@ internal sealed record LoadOptions
                 "--workers" => options with { Workers = Positive(name, value) },
                 "--sessions" => options with { Sessions = Positive(name, value) },
                 "--memory-seconds" => options with { MemorySeconds = Positive(name, value) },
+                "--server" => options with { Server = value switch
+                {
+                    "dynalite" => LocalServerKind.Dynalite,
+                    "dynamodb-local" => LocalServerKind.DynamoDbLocal,
+                    _ => throw new ArgumentException($"--server: '{value}' is not one of dynalite, dynamodb-local.", nameof(args)),
+                } },
                 "--endpoint" => options with { Endpoint = Uri.TryCreate(value, UriKind.Absolute, out _) ? value : throw new ArgumentException($"--endpoint: '{value}' is not an absolute URL.", nameof(args)) },
-                _ => throw new ArgumentException($"Unknown option '{name}'. Options: --seconds --slices --warmup --workers --sessions --memory-seconds --endpoint.", nameof(args)),
+                _ => throw new ArgumentException($"Unknown option '{name}'. Options: --seconds --slices --warmup --workers --sessions --memory-seconds --server --endpoint.", nameof(args)),
             };
         }
 

@@ -19,10 +19,10 @@ internal static class LoadRun
     public static async Task<int> RunAsync(LoadOptions options)
     {
         var output = Console.Out;
-        using var server = options.Endpoint is null ? await DynaliteProcess.StartAsync(CancellationToken.None) : null;
+        using var server = options.Endpoint is null ? await LocalServerProcess.StartAsync(options.Server, CancellationToken.None) : null;
         var endpoint = options.Endpoint ?? server!.Endpoint.ToString();
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Load: {options.Workers} workers, {options.Sessions} sessions, {options.Seconds} s measured per contender (after {options.WarmupSeconds} s warm-up), server {endpoint}"));
+            $"Load: {options.Workers} workers, {options.Sessions} sessions, {options.Seconds} s measured per contender (after {options.WarmupSeconds} s warm-up), server {(server is null ? "" : server.Kind + " ")}{endpoint}"));
 
         using var client = BenchmarkClient.Create(endpoint);
         var tableName = $"sessions-load-{Guid.NewGuid():N}"[..24];

@@ -5,7 +5,7 @@ using Sessions.Tests.DynamoDb;
 namespace Sessions.Tests.Cli;
 
 /// <summary>The operator commands and the demo through the tool's own DynamoDB wiring (`--endpoint`), on the test server.</summary>
-public sealed class DynamoDbCommandTests(DynamoDbServerFixture server) : IClassFixture<DynamoDbServerFixture>
+public abstract class DynamoDbCommandTests(DynamoDbServerFixture server)
 {
     [Fact]
     public async Task Table_create_then_create_list_show_revoke_show_again_on_a_DynamoDB_compatible_server()
@@ -66,3 +66,7 @@ public sealed class DynamoDbCommandTests(DynamoDbServerFixture server) : IClassF
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 }
+
+public sealed class DynamoDbCommandTestsOnDynalite(DynaliteFixture server) : DynamoDbCommandTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class DynamoDbCommandTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : DynamoDbCommandTests(server), IClassFixture<DynamoDbLocalFixture>;

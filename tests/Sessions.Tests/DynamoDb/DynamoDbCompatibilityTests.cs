@@ -10,7 +10,7 @@ namespace Sessions.Tests.DynamoDb;
 /// Items written by earlier tools in the established layout — no <c>version</c>, Go-style timestamps with trimmed
 /// fractions — on a table whose indexes project ALL attributes: read, listed, touched, updated and revoked correctly.
 /// </summary>
-public sealed class DynamoDbCompatibilityTests(DynamoDbServerFixture server) : IClassFixture<DynamoDbServerFixture>, IAsyncLifetime
+public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 20, 2, 0, 0, TimeSpan.Zero));
     private readonly string _user = "legacy-" + Guid.NewGuid().ToString("N")[..8];
@@ -128,3 +128,7 @@ public sealed class DynamoDbCompatibilityTests(DynamoDbServerFixture server) : I
         return id;
     }
 }
+
+public sealed class DynamoDbCompatibilityTestsOnDynalite(DynaliteFixture server) : DynamoDbCompatibilityTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class DynamoDbCompatibilityTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : DynamoDbCompatibilityTests(server), IClassFixture<DynamoDbLocalFixture>;

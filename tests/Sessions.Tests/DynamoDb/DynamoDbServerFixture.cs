@@ -8,12 +8,13 @@ namespace Sessions.Tests.DynamoDb;
 
 /// <summary>
 /// A DynamoDB-compatible server for tests, shared by the whole test run: the endpoint in
-/// <c>SESSIONS_DYNAMODB_ENDPOINT</c> when that is set, otherwise one dynalite server (tests/dynamodb-local) started on
-/// first use and stopped when the test process exits. A test class takes it as
-/// <c>IClassFixture&lt;DynamoDbServerFixture&gt;</c>; every class gets its own clients and tables on the one server,
-/// so classes still run in parallel.
+/// <c>SESSIONS_DYNAMODB_ENDPOINT</c> when that is set, otherwise one server of <see cref="Kind"/> (tests/dynamodb-local)
+/// started on first use and stopped when the test process exits. A DynamoDB-backed test class is abstract and takes this
+/// fixture in its constructor; two sealed one-line subclasses run it on both servers, one with
+/// <c>IClassFixture&lt;DynaliteFixture&gt;</c> and one with <c>IClassFixture&lt;DynamoDbLocalFixture&gt;</c>. Every class
+/// gets its own clients and tables on the one server of its kind, so classes still run in parallel.
 /// </summary>
-public sealed class DynamoDbServerFixture : IAsyncLifetime
+public abstract class DynamoDbServerFixture : IAsyncLifetime
 {
     /// <summary>The environment variable naming an external server, for example <c>http://localhost:8000</c>.</summary>
     public const string EndpointVariable = "SESSIONS_DYNAMODB_ENDPOINT";
@@ -21,8 +22,11 @@ public sealed class DynamoDbServerFixture : IAsyncLifetime
     /// <summary>The region the clients sign for; any region works with a local server.</summary>
     public const string Region = "us-east-1";
 
-    private static readonly Lazy<Task<Uri>> s_endpoint = new(StartServerAsync);
-    private static readonly AWSCredentials s_credentials = new BasicAWSCredentials("sessions-test", "sessions-test-secret");
+    private static readonly ConcurrentDictionary<LocalServerKind, Lazy<Task<Uri>>> s_endpoints = new();
+    private static readonly ConcurrentDictionary<LocalServerKind, Lazy<Task<ServerCapabilities>>> s_capabilities = new();
+
+    // DynamoDB Local accepts only letters and digits in an access key id.
+    private static readonly AWSCredentials s_credentials = new BasicAWSCredentials("sessionstest", "sessionstestsecret");
 
     /// <summary>
     /// Gets a value indicating whether clients sign with the AWS credential chain: for an external endpoint
@@ -39,10 +43,20 @@ public sealed class DynamoDbServerFixture : IAsyncLifetime
     private Uri? _endpoint;
     private IAmazonDynamoDB? _client;
 
-    public DynamoDbServerFixture()
+    protected DynamoDbServerFixture(LocalServerKind kind)
     {
+        Kind = kind;
         _classTable = new Lazy<Task<string>>(() => CreateTableAsync());
     }
+
+    /// <summary>Gets which server the tests run against (ignored when <see cref="EndpointVariable"/> names one).</summary>
+    public LocalServerKind Kind { get; }
+
+    /// <summary>
+    /// Gets the credentials test clients sign with: placeholders a local server accepts, or <see langword="null"/> to
+    /// use the AWS credential chain for an external endpoint when AWS credentials are configured.
+    /// </summary>
+    public static AWSCredentials? Credentials => UsesAwsCredentials ? null : s_credentials;
 
     /// <summary>Gets the server's URL.</summary>
     public Uri Endpoint => _endpoint ?? throw new InvalidOperationException("The fixture is not initialized yet.");
@@ -53,7 +67,7 @@ public sealed class DynamoDbServerFixture : IAsyncLifetime
     /// <summary>Starts the shared server if this is the first fixture of the run, and checks that it answers.</summary>
     public async Task InitializeAsync()
     {
-        _endpoint = await s_endpoint.Value;
+        _endpoint = await s_endpoints.GetOrAdd(Kind, kind => new Lazy<Task<Uri>>(() => StartServerAsync(kind))).Value;
         _client = CreateClient();
         try
         {
@@ -98,7 +112,7 @@ public sealed class DynamoDbServerFixture : IAsyncLifetime
             RetryMode = RequestRetryMode.Standard,
             ThrottleRetries = false,
         };
-        var client = UsesAwsCredentials ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(s_credentials, config);
+        var client = Credentials is { } credentials ? new AmazonDynamoDBClient(credentials, config) : new AmazonDynamoDBClient(config);
         _owned.Add(client);
         _owned.Add(factory);
         return client;
@@ -138,7 +152,14 @@ public sealed class DynamoDbServerFixture : IAsyncLifetime
         }
     }
 
-    private static async Task<Uri> StartServerAsync()
+    /// <summary>
+    /// Asks the server, once per run, what it does where DynamoDB-compatible servers differ, so a test can assert the
+    /// stronger behaviour where the server has it.
+    /// </summary>
+    public Task<ServerCapabilities> CapabilitiesAsync() =>
+        s_capabilities.GetOrAdd(Kind, _ => new Lazy<Task<ServerCapabilities>>(() => ServerCapabilities.ProbeAsync(Client, CreateTableAsync))).Value;
+
+    private static async Task<Uri> StartServerAsync(LocalServerKind kind)
     {
         var configured = Environment.GetEnvironmentVariable(EndpointVariable);
         if (!string.IsNullOrWhiteSpace(configured))
@@ -148,7 +169,7 @@ public sealed class DynamoDbServerFixture : IAsyncLifetime
                 : throw new InvalidOperationException($"{EndpointVariable} must be an absolute URL such as http://localhost:8000 (got '{configured}').");
         }
 
-        var server = await DynaliteProcess.StartAsync(CancellationToken.None);
+        var server = await LocalServerProcess.StartAsync(kind, CancellationToken.None);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
         return server.Endpoint;
     }

@@ -3,7 +3,7 @@ using Amazon.DynamoDBv2.Model;
 
 namespace Sessions.Tests.DynamoDb;
 
-public sealed class DynamoDbServerFixtureTests(DynamoDbServerFixture server) : IClassFixture<DynamoDbServerFixture>
+public abstract class DynamoDbServerFixtureTests(DynamoDbServerFixture server)
 {
     [Fact]
     public async Task CreateTableAsync_returns_a_fresh_table_name_each_time()
@@ -61,6 +61,30 @@ public sealed class DynamoDbServerFixtureTests(DynamoDbServerFixture server) : I
     }
 
     [Fact]
+    public async Task Capabilities_are_what_each_server_is_known_to_do()
+    {
+        var capabilities = await server.CapabilitiesAsync();
+
+        if (Environment.GetEnvironmentVariable(DynamoDbServerFixture.EndpointVariable) is { Length: > 0 })
+        {
+            // An external endpoint: whatever it is, DynamoDB itself does both.
+            return;
+        }
+
+        // DynamoDB Local behaves as DynamoDB does; dynalite ignores ALL_OLD on a failed condition and reports table capacity only.
+        capabilities.ReturnsOldItemOnConditionFailure.Should().Be(server.Kind == LocalServerKind.DynamoDbLocal);
+        capabilities.ReportsIndexCapacity.Should().Be(server.Kind == LocalServerKind.DynamoDbLocal);
+    }
+
+    [Theory]
+    [InlineData("openjdk version \"17.0.15\" 2025-04-15", 17)]
+    [InlineData("openjdk version \"21\" 2023-09-19", 21)]
+    [InlineData("java version \"1.8.0_392\"", 8)]
+    [InlineData("no java here", null)]
+    public void JavaMajorVersion_reads_the_banner_of_java_version(string banner, int? expected) =>
+        LocalServerProcess.JavaMajorVersion(banner).Should().Be(expected);
+
+    [Fact]
     public void OperationOf_reads_the_operation_from_X_Amz_Target()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/");
@@ -69,3 +93,7 @@ public sealed class DynamoDbServerFixtureTests(DynamoDbServerFixture server) : I
         CountingHandler.OperationOf(request).Should().Be("UpdateItem");
     }
 }
+
+public sealed class DynamoDbServerFixtureTestsOnDynalite(DynaliteFixture server) : DynamoDbServerFixtureTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class DynamoDbServerFixtureTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : DynamoDbServerFixtureTests(server), IClassFixture<DynamoDbLocalFixture>;

@@ -5,7 +5,7 @@ using Sessions.Tests.Conformance;
 namespace Sessions.Tests.DynamoDb;
 
 /// <summary>The whole conformance suite, unchanged, against <see cref="DynamoDbSessionStore"/> on a DynamoDB-compatible server.</summary>
-public sealed class DynamoDbSessionStoreTests(DynamoDbServerFixture server) : SessionStoreConformanceTests, IClassFixture<DynamoDbServerFixture>, IAsyncLifetime
+public abstract class DynamoDbSessionStoreTests(DynamoDbServerFixture server) : SessionStoreConformanceTests, IAsyncLifetime
 {
     private string? _table;
 
@@ -16,3 +16,7 @@ public sealed class DynamoDbSessionStoreTests(DynamoDbServerFixture server) : Se
     protected override ISessionStore CreateStore(TimeProvider timeProvider) =>
         new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), timeProvider);
 }
+
+public sealed class DynamoDbSessionStoreTestsOnDynalite(DynaliteFixture server) : DynamoDbSessionStoreTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class DynamoDbSessionStoreTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : DynamoDbSessionStoreTests(server), IClassFixture<DynamoDbLocalFixture>;

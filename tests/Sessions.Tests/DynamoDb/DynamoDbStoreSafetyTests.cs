@@ -6,7 +6,7 @@ using Sessions.DynamoDb;
 namespace Sessions.Tests.DynamoDb;
 
 /// <summary>User text is only ever an expression value; provider faults name the table; one server instance, one active session.</summary>
-public sealed class DynamoDbStoreSafetyTests(DynamoDbServerFixture server) : IClassFixture<DynamoDbServerFixture>, IAsyncLifetime
+public abstract class DynamoDbStoreSafetyTests(DynamoDbServerFixture server) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2033, 7, 1, 0, 0, 0, TimeSpan.Zero));
     private DynamoDbSessionStore _store = null!;
@@ -100,3 +100,7 @@ public sealed class DynamoDbStoreSafetyTests(DynamoDbServerFixture server) : ICl
         await FluentActions.Awaiting(() => store.ListByUserAsync("alice")).Should().ThrowAsync<SessionStoreException>().Where(e => e.TableName == missing);
     }
 }
+
+public sealed class DynamoDbStoreSafetyTestsOnDynalite(DynaliteFixture server) : DynamoDbStoreSafetyTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class DynamoDbStoreSafetyTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : DynamoDbStoreSafetyTests(server), IClassFixture<DynamoDbLocalFixture>;

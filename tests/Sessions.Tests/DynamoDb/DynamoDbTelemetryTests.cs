@@ -15,7 +15,7 @@ public sealed class TelemetryTestGroup
 
 /// <summary>A span and a duration measurement per operation, tagged with operation and outcome.</summary>
 [Collection(TelemetryTestGroup.Name)]
-public sealed class DynamoDbTelemetryTests(DynamoDbServerFixture server) : IClassFixture<DynamoDbServerFixture>, IAsyncLifetime, IDisposable
+public abstract class DynamoDbTelemetryTests(DynamoDbServerFixture server) : IAsyncLifetime, IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2034, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly ConcurrentQueue<Activity> _spans = new();
@@ -61,6 +61,7 @@ public sealed class DynamoDbTelemetryTests(DynamoDbServerFixture server) : IClas
     {
         _activityListener.Dispose();
         _meterListener.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -82,3 +83,7 @@ public sealed class DynamoDbTelemetryTests(DynamoDbServerFixture server) : IClas
         _durations.Should().OnlyContain(d => d.Seconds > 0);
     }
 }
+
+public sealed class DynamoDbTelemetryTestsOnDynalite(DynaliteFixture server) : DynamoDbTelemetryTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class DynamoDbTelemetryTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : DynamoDbTelemetryTests(server), IClassFixture<DynamoDbLocalFixture>;

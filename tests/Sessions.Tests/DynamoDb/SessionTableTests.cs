@@ -6,7 +6,7 @@ using Sessions.DynamoDb;
 
 namespace Sessions.Tests.DynamoDb;
 
-public sealed class SessionTableTests(DynamoDbServerFixture server) : IClassFixture<DynamoDbServerFixture>
+public abstract class SessionTableTests(DynamoDbServerFixture server)
 {
     private static readonly string[] s_indexes = [SessionTable.UserIndex, SessionTable.StatusIndex, SessionTable.ProfileIndex, SessionTable.ServerInstanceIndex];
 
@@ -242,3 +242,7 @@ public sealed class SessionTableTests(DynamoDbServerFixture server) : IClassFixt
         return reader.ReadToEnd();
     }
 }
+
+public sealed class SessionTableTestsOnDynalite(DynaliteFixture server) : SessionTableTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class SessionTableTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : SessionTableTests(server), IClassFixture<DynamoDbLocalFixture>;

@@ -18,7 +18,7 @@ public sealed record BadInput(string Name, Func<ISessionStore, Task> Call);
 /// <see cref="ArgumentException"/> naming the parameter, and the DynamoDB store sends nothing (requests counted on the
 /// wire). Page limits out of range are brought into 1–1,000 before the query is sent. Each test logs how many inputs it tried.
 /// </summary>
-public sealed class BadInputTests(DynamoDbServerFixture server, ITestOutputHelper output) : IClassFixture<DynamoDbServerFixture>, IAsyncLifetime
+public abstract class BadInputTests(DynamoDbServerFixture server, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int OneMegabyte = 1 << 20;
     private static readonly string s_megabyte = new('a', OneMegabyte);
@@ -309,3 +309,7 @@ public sealed class BadInputTests(DynamoDbServerFixture server, ITestOutputHelpe
         return bytes;
     }
 }
+
+public sealed class BadInputTestsOnDynalite(DynaliteFixture server, ITestOutputHelper output) : BadInputTests(server, output), IClassFixture<DynaliteFixture>;
+
+public sealed class BadInputTestsOnDynamoDbLocal(DynamoDbLocalFixture server, ITestOutputHelper output) : BadInputTests(server, output), IClassFixture<DynamoDbLocalFixture>;

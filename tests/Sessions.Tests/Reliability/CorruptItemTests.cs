@@ -13,7 +13,7 @@ namespace Sessions.Tests.Reliability;
 /// its condition sees the damage — fails with <see cref="SessionStoreException"/> naming the item and the attribute.
 /// Never a crash, never a page that quietly leaves the item out.
 /// </summary>
-public sealed class CorruptItemTests(DynamoDbServerFixture server, ITestOutputHelper output) : IClassFixture<DynamoDbServerFixture>
+public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutputHelper output)
 {
     private static readonly DateTimeOffset s_now = new(2039, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -144,3 +144,7 @@ public sealed class CorruptItemTests(DynamoDbServerFixture server, ITestOutputHe
         pages.Should().HaveCount(14, "the two pages before the corrupt item's page are returned whole");
     }
 }
+
+public sealed class CorruptItemTestsOnDynalite(DynaliteFixture server, ITestOutputHelper output) : CorruptItemTests(server, output), IClassFixture<DynaliteFixture>;
+
+public sealed class CorruptItemTestsOnDynamoDbLocal(DynamoDbLocalFixture server, ITestOutputHelper output) : CorruptItemTests(server, output), IClassFixture<DynamoDbLocalFixture>;

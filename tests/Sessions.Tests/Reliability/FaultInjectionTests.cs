@@ -14,7 +14,7 @@ namespace Sessions.Tests.Reliability;
 /// a transient fault, and a fault that outlasts them surfaces as <see cref="SessionStoreException"/> naming the table and
 /// the operation, with the SDK's exception inside. Each test logs how many faults it injected.
 /// </summary>
-public sealed class FaultInjectionTests(DynamoDbServerFixture server, ITestOutputHelper output) : IClassFixture<DynamoDbServerFixture>, IAsyncLifetime, IDisposable
+public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const int MaxErrorRetry = 3;
 
@@ -75,6 +75,7 @@ public sealed class FaultInjectionTests(DynamoDbServerFixture server, ITestOutpu
         {
             client.Dispose();
         }
+        GC.SuppressFinalize(this);
     }
 
     [Theory]
@@ -267,7 +268,7 @@ public sealed class FaultInjectionTests(DynamoDbServerFixture server, ITestOutpu
 
     private DynamoDbSessionStore StoreOn(ScriptedFaultHandler faults, int maxErrorRetry = MaxErrorRetry, TimeSpan? timeout = null)
     {
-        var client = RetryingClient.Create(server.Endpoint, RetryingClient.Chain(faults), maxErrorRetry, timeout);
+        var client = RetryingClient.Create(server, RetryingClient.Chain(faults), maxErrorRetry, timeout);
         lock (_clients)
         {
             _clients.Add(client);
@@ -276,3 +277,7 @@ public sealed class FaultInjectionTests(DynamoDbServerFixture server, ITestOutpu
         return new DynamoDbSessionStore(client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
     }
 }
+
+public sealed class FaultInjectionTestsOnDynalite(DynaliteFixture server, ITestOutputHelper output) : FaultInjectionTests(server, output), IClassFixture<DynaliteFixture>;
+
+public sealed class FaultInjectionTestsOnDynamoDbLocal(DynamoDbLocalFixture server, ITestOutputHelper output) : FaultInjectionTests(server, output), IClassFixture<DynamoDbLocalFixture>;

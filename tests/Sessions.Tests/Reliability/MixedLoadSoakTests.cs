@@ -50,8 +50,12 @@ public sealed class InMemoryMixedLoadSoakTests(ITestOutputHelper output) : Mixed
 }
 
 /// <summary>The soak on <see cref="DynamoDbSessionStore"/>, on a table of its own.</summary>
-public sealed class DynamoDbMixedLoadSoakTests(DynamoDbServerFixture server, ITestOutputHelper output) : MixedLoadSoakTests(output), IClassFixture<DynamoDbServerFixture>
+public abstract class DynamoDbMixedLoadSoakTests(DynamoDbServerFixture server, ITestOutputHelper output) : MixedLoadSoakTests(output)
 {
     protected override async Task<ISessionStore> CreateStoreAsync() =>
         new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = await server.CreateTableAsync() }));
 }
+
+public sealed class DynamoDbMixedLoadSoakTestsOnDynalite(DynaliteFixture server, ITestOutputHelper output) : DynamoDbMixedLoadSoakTests(server, output), IClassFixture<DynaliteFixture>;
+
+public sealed class DynamoDbMixedLoadSoakTestsOnDynamoDbLocal(DynamoDbLocalFixture server, ITestOutputHelper output) : DynamoDbMixedLoadSoakTests(server, output), IClassFixture<DynamoDbLocalFixture>;

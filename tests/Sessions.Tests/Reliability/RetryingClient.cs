@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Internal;
 using Sessions.Tests.DynamoDb;
 
@@ -15,23 +16,23 @@ public sealed class RetryingClient : AmazonDynamoDBClient
 {
     private readonly OneHttpClientFactory _factory;
 
-    private RetryingClient(AmazonDynamoDBConfig config, OneHttpClientFactory factory)
-        : base(new BasicAWSCredentials("sessions-test", "sessions-test-secret"), config)
+    private RetryingClient(AWSCredentials? credentials, AmazonDynamoDBConfig config, OneHttpClientFactory factory)
+        : base(credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(config), config)
     {
         _factory = factory;
     }
 
-    /// <summary>Creates a client whose requests pass through <paramref name="handler"/>.</summary>
-    /// <param name="endpoint">The server.</param>
+    /// <summary>Creates a client of <paramref name="server"/> whose requests pass through <paramref name="handler"/>.</summary>
+    /// <param name="server">The server, and the credentials its other clients sign with.</param>
     /// <param name="handler">The first handler of a chain that ends in a network handler.</param>
     /// <param name="maxErrorRetry">How many times the SDK retries a failed attempt.</param>
     /// <param name="timeout">The timeout of each attempt; none when <see langword="null"/>.</param>
-    public static RetryingClient Create(Uri endpoint, HttpMessageHandler handler, int maxErrorRetry, TimeSpan? timeout = null)
+    public static RetryingClient Create(DynamoDbServerFixture server, HttpMessageHandler handler, int maxErrorRetry, TimeSpan? timeout = null)
     {
         var factory = new OneHttpClientFactory(handler, timeout);
         var config = new AmazonDynamoDBConfig
         {
-            ServiceURL = endpoint.ToString(),
+            ServiceURL = server.Endpoint.ToString(),
             AuthenticationRegion = DynamoDbServerFixture.Region,
             HttpClientFactory = factory,
             RetryMode = RequestRetryMode.Standard,
@@ -43,7 +44,7 @@ public sealed class RetryingClient : AmazonDynamoDBClient
             config.Timeout = perAttempt;
         }
 
-        return new RetryingClient(config, factory);
+        return new RetryingClient(DynamoDbServerFixture.Credentials, config, factory);
     }
 
     /// <summary>A handler chain: <paramref name="handlers"/> in order, ending in a fresh <see cref="SocketsHttpHandler"/>.</summary>

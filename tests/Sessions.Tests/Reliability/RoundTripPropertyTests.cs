@@ -11,7 +11,7 @@ namespace Sessions.Tests.Reliability;
 /// Arbitrary valid sessions — any Unicode text (astral characters included, no unpaired surrogates), key fields of
 /// 1–1,024 UTF-8 bytes, dates from year 1 to 9998 in any offset — come back unchanged from Create and Get on both stores.
 /// </summary>
-public sealed class RoundTripPropertyTests(DynamoDbServerFixture server) : IClassFixture<DynamoDbServerFixture>
+public abstract class RoundTripPropertyTests(DynamoDbServerFixture server)
 {
     private static readonly long s_earliest = new DateTime(1, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
     private static readonly long s_latest = new DateTime(9998, 12, 31, 23, 59, 59, DateTimeKind.Utc).Ticks + (TimeSpan.TicksPerSecond - 1);
@@ -159,3 +159,7 @@ public sealed class RoundTripPropertyTests(DynamoDbServerFixture server) : IClas
         return false;
     }
 }
+
+public sealed class RoundTripPropertyTestsOnDynalite(DynaliteFixture server) : RoundTripPropertyTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class RoundTripPropertyTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : RoundTripPropertyTests(server), IClassFixture<DynamoDbLocalFixture>;

@@ -14,7 +14,7 @@ namespace Sessions.Tests.Security;
 /// expression syntax appears only among the expression attribute values, the item and the keys — never in an
 /// expression, a projection or an attribute name.
 /// </summary>
-public sealed partial class ExpressionInjectionTests(DynamoDbServerFixture server, ITestOutputHelper output) : IClassFixture<DynamoDbServerFixture>, IAsyncLifetime
+public abstract partial class ExpressionInjectionTests(DynamoDbServerFixture server, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Marker = "QZX";
 
@@ -144,3 +144,7 @@ public sealed partial class ExpressionInjectionTests(DynamoDbServerFixture serve
     [GeneratedRegex(@"[#:][A-Za-z_]+")]
     private static partial Regex Placeholder();
 }
+
+public sealed class ExpressionInjectionTestsOnDynalite(DynaliteFixture server, ITestOutputHelper output) : ExpressionInjectionTests(server, output), IClassFixture<DynaliteFixture>;
+
+public sealed class ExpressionInjectionTestsOnDynamoDbLocal(DynamoDbLocalFixture server, ITestOutputHelper output) : ExpressionInjectionTests(server, output), IClassFixture<DynamoDbLocalFixture>;

