@@ -12,7 +12,7 @@ namespace Sessions.Tests.DynamoDb;
 /// </summary>
 public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 20, 2, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2046, 1, 20, 2, 0, 0, TimeSpan.Zero));
     private readonly string _user = "legacy-" + Guid.NewGuid().ToString("N")[..8];
     private string _table = null!;
     private DynamoDbSessionStore _store = null!;
@@ -36,15 +36,15 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
     [Fact]
     public async Task A_legacy_item_reads_as_version_0_with_its_trimmed_timestamps()
     {
-        var id = await PutLegacyAsync("2026-01-20T02:19:09.5Z");
+        var id = await PutLegacyAsync("2046-01-20T02:19:09.5Z");
 
         var session = await _store.GetAsync(id);
 
         session.Version.Should().Be(0);
         session.User.Should().Be(_user);
-        session.CreatedAt.Should().Be(new DateTimeOffset(2026, 1, 20, 2, 19, 9, 500, TimeSpan.Zero));
-        session.StartedAt.Should().Be(new DateTimeOffset(2026, 1, 20, 2, 19, 9, TimeSpan.Zero));
-        session.ExpiresAt.Should().Be(new DateTimeOffset(2026, 1, 21, 2, 19, 9, 123, TimeSpan.Zero).AddTicks(4567));
+        session.CreatedAt.Should().Be(new DateTimeOffset(2046, 1, 20, 2, 19, 9, 500, TimeSpan.Zero));
+        session.StartedAt.Should().Be(new DateTimeOffset(2046, 1, 20, 2, 19, 9, TimeSpan.Zero));
+        session.ExpiresAt.Should().Be(new DateTimeOffset(2046, 1, 21, 2, 19, 9, 123, TimeSpan.Zero).AddTicks(4567));
         session.RequestCount.Should().Be(7);
         session.Status.Should().Be(SessionStatus.Active);
     }
@@ -52,8 +52,8 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
     [Fact]
     public async Task Legacy_items_are_listed_newest_first_on_indexes_that_project_ALL()
     {
-        var older = await PutLegacyAsync("2026-01-20T02:19:09.5Z");
-        var newer = await PutLegacyAsync("2026-01-20T02:20:00.25Z");
+        var older = await PutLegacyAsync("2046-01-20T02:19:09.5Z");
+        var newer = await PutLegacyAsync("2046-01-20T02:20:00.25Z");
 
         var page = await _store.ListByUserAsync(_user);
         var active = await _store.FindActiveByServerInstanceAsync("legacy-host-" + _user);
@@ -65,7 +65,7 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
     [Fact]
     public async Task A_legacy_item_is_touched_without_gaining_a_version()
     {
-        var id = await PutLegacyAsync("2026-01-20T02:19:09.5Z");
+        var id = await PutLegacyAsync("2046-01-20T02:19:09.5Z");
 
         await _store.TouchAsync(id);
 
@@ -78,7 +78,7 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
     [Fact]
     public async Task A_legacy_item_is_updated_from_version_0_once_and_then_conflicts()
     {
-        var id = await PutLegacyAsync("2026-01-20T02:19:09.5Z");
+        var id = await PutLegacyAsync("2046-01-20T02:19:09.5Z");
         var read = await _store.GetAsync(id);
 
         var updated = await _store.UpdateAsync(read with { ExpiresAt = read.ExpiresAt.AddHours(1) });
@@ -92,7 +92,7 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
     [Fact]
     public async Task A_legacy_item_is_revoked_and_gets_version_1()
     {
-        var id = await PutLegacyAsync("2026-01-20T02:19:09.5Z");
+        var id = await PutLegacyAsync("2046-01-20T02:19:09.5Z");
 
         var revoked = await _store.RevokeAsync(id, "ops", "migration");
 
@@ -116,9 +116,9 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
                 ["profile"] = new() { S = "legacy-profile" },
                 ["server_instance_id"] = new() { S = "legacy-host-" + _user },
                 ["status"] = new() { S = "active" },
-                ["started_at"] = new() { S = "2026-01-20T02:19:09Z" },
-                ["last_access_at"] = new() { S = "2026-01-20T02:19:09Z" },
-                ["expires_at"] = new() { S = "2026-01-21T02:19:09.123456789Z" },
+                ["started_at"] = new() { S = "2046-01-20T02:19:09Z" },
+                ["last_access_at"] = new() { S = "2046-01-20T02:19:09Z" },
+                ["expires_at"] = new() { S = "2046-01-21T02:19:09.123456789Z" },
                 ["request_count"] = new() { N = "7" },
                 ["source_identity"] = new() { S = "legacy-svc" },
                 ["created_at"] = new() { S = createdAt },

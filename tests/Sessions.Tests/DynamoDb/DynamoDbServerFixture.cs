@@ -99,11 +99,16 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
     /// <see cref="CountingHandler"/>, or a chain of handlers ending in a <see cref="FaultInjectingHandler"/>); a handler
     /// serves one client. Keeps the SDK's standard retries, whose backoff for DynamoDB is a few tens of milliseconds,
     /// but without the shared retry quota, so one test's injected faults cannot use up another test's retries.
+    /// An <see cref="ExpiredTtlGuard"/> comes first: a write whose ttl has passed by the real clock fails at once.
     /// The fixture disposes the client.
     /// </summary>
-    public IAmazonDynamoDB CreateClient(HttpMessageHandler? handler = null)
+    /// <param name="handler">The test's handler (chain), or <see langword="null"/>.</param>
+    /// <param name="allowPastTtl">Leaves out the <see cref="ExpiredTtlGuard"/>, for a test of TTL itself.</param>
+    public IAmazonDynamoDB CreateClient(HttpMessageHandler? handler = null, bool allowPastTtl = false)
     {
-        var factory = new HandlerHttpClientFactory(handler);
+        var factory = new HandlerHttpClientFactory(allowPastTtl ? handler
+            : handler is null ? new ExpiredTtlGuard()
+            : new ExpiredTtlGuard { InnerHandler = handler });
         var config = new AmazonDynamoDBConfig
         {
             ServiceURL = Endpoint.ToString(),
@@ -131,6 +136,23 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
     {
         var name = NewTableName();
         await SessionTable.EnsureCreatedAsync(Client, name, cancellationToken);
+        return name;
+    }
+
+    /// <summary>
+    /// Creates a session table under a fresh name without enabling TTL, for tests that store sessions whose expiry lies
+    /// in the past by the real clock (which a server with TTL would delete), and returns the name. Use it with a client
+    /// from <see cref="CreateClient"/> with <c>allowPastTtl: true</c>.
+    /// </summary>
+    public async Task<string> CreateTableWithoutTtlAsync(CancellationToken cancellationToken = default)
+    {
+        var name = NewTableName();
+        await Client.CreateTableAsync(SessionTable.CreateTableRequest(name), cancellationToken);
+        while ((await Client.DescribeTableAsync(new DescribeTableRequest { TableName = name }, cancellationToken)).Table.TableStatus != TableStatus.ACTIVE)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+
         return name;
     }
 

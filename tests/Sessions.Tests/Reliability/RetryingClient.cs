@@ -29,7 +29,7 @@ public sealed class RetryingClient : AmazonDynamoDBClient
     /// <param name="timeout">The timeout of each attempt; none when <see langword="null"/>.</param>
     public static RetryingClient Create(DynamoDbServerFixture server, HttpMessageHandler handler, int maxErrorRetry, TimeSpan? timeout = null)
     {
-        var factory = new OneHttpClientFactory(handler, timeout);
+        var factory = new OneHttpClientFactory(new ExpiredTtlGuard { InnerHandler = handler }, timeout);
         var config = new AmazonDynamoDBConfig
         {
             ServiceURL = server.Endpoint.ToString(),
