@@ -23,7 +23,6 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     private const int MaxBatchGetKeys = 100;
     private const int MaxUnprocessedRetries = 8;
 
-    private static readonly SessionStatus[] AllStatuses = [SessionStatus.Active, SessionStatus.Revoked, SessionStatus.Expired];
     private static readonly AttributeValue One = SessionItem.N(1);
     private static readonly AttributeValue Zero = SessionItem.N(0);
     private static readonly AttributeValue ActiveStatus = SessionItem.S(SessionStatus.Active.ToStorageString());
@@ -295,8 +294,8 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     {
         SessionArguments.ThrowIfInvalidRange(createdFrom, createdBefore);
         var query = PageQuery.ForTimeRange(createdFrom, createdBefore);
-        var cursors = PageToken.Decode(page, query, AllStatuses.Length);
-        if (createdFrom == createdBefore || cursors.All(c => c.State == PageCursorState.Done))
+        var cursor = PageToken.Decode(page, query, streams: 1)[0];
+        if (createdFrom == createdBefore || cursor.State == PageCursorState.Done)
         {
             return Task.FromResult(SessionPage.Empty);
         }
@@ -304,50 +303,22 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         var limit = (page ?? PageRequest.First).EffectiveLimit;
         return RunAsync(SessionStoreOperations.ListByTimeRange, null, async ct =>
         {
-            // One query per status partition of gsi-status, each newest first, merged into one newest-first page.
-            var from = SessionItem.Time(createdFrom);
-            var to = SessionItem.Time(createdBefore.AddTicks(-1));
-            var streams = await Task.WhenAll(AllStatuses.Select((status, i) => cursors[i].State == PageCursorState.Done
-                ? Task.FromResult(IndexPage.Exhausted)
-                : QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), cursors[i], limit, (from, to), ct))).ConfigureAwait(false);
+            // One query per status partition of gsi-status, each newest first from the same cursor, merged into one
+            // newest-first page. Active first: a session only ever leaves Active, so one that changes status between
+            // the queries is in a later query's partition, never in none.
+            var range = (SessionItem.Time(createdFrom), SessionItem.Time(createdBefore.AddTicks(-1)));
+            var active = await QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ActiveStatus.S, cursor, limit, range, ct).ConfigureAwait(false);
+            var terminal = await Task.WhenAll(
+                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, RevokedStatus.S, cursor, limit, range, ct),
+                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ExpiredStatus.S, cursor, limit, range, ct)).ConfigureAwait(false);
+            var (taken, next) = IndexPageMerge.Merge([active, .. terminal], limit);
 
-            var taken = new List<(IndexKey Key, int Stream)>(limit);
-            var heads = new int[streams.Length];
-            while (taken.Count < limit)
-            {
-                var best = -1;
-                for (var s = 0; s < streams.Length; s++)
-                {
-                    if (heads[s] < streams[s].Keys.Count && (best < 0 || streams[s].Keys[heads[s]].CompareTo(streams[best].Keys[heads[best]]) > 0))
-                    {
-                        best = s;
-                    }
-                }
-
-                if (best < 0)
-                {
-                    break;
-                }
-
-                taken.Add((streams[best].Keys[heads[best]], best));
-                heads[best]++;
-            }
-
-            var next = new PageCursor[streams.Length];
-            for (var s = 0; s < streams.Length; s++)
-            {
-                next[s] = cursors[s].State == PageCursorState.Done ? PageCursor.Done
-                    : heads[s] == streams[s].Keys.Count ? streams[s].Next
-                    : heads[s] > 0 ? streams[s].Keys[heads[s] - 1].Cursor
-                    : cursors[s];
-            }
-
-            var items = await BatchReadAsync(taken.Select(t => t.Key.Id).ToList(), ct).ConfigureAwait(false);
+            var items = await BatchReadAsync(taken.Select(k => k.Id).ToList(), ct).ConfigureAwait(false);
             var sessions = taken
-                .Select(t => items.TryGetValue(t.Key.Id, out var s) && s.Status == AllStatuses[t.Stream] && s.CreatedAt >= createdFrom && s.CreatedAt < createdBefore ? s : null)
+                .Select(k => items.TryGetValue(k.Id, out var s) && s.CreatedAt >= createdFrom && s.CreatedAt < createdBefore ? s : null)
                 .OfType<ServerSession>()
                 .ToList();
-            var token = next.All(c => c.State == PageCursorState.Done) ? null : PageToken.Encode(query, next);
+            var token = next.State == PageCursorState.Done ? null : PageToken.Encode(query, [next]);
             return new SessionPage(sessions, token);
         }, cancellationToken);
     }
@@ -613,26 +584,4 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
 
     private static Dictionary<string, string> Names(params (string Placeholder, string Attribute)[] names) =>
         names.ToDictionary(n => n.Placeholder, n => n.Attribute, StringComparer.Ordinal);
-
-
-    /// <summary>The keys of one index entry, ordered as the index orders them (created_at, then id).</summary>
-    private readonly record struct IndexKey(string CreatedAt, string Id) : IComparable<IndexKey>
-    {
-        public PageCursor Cursor => PageCursor.After(CreatedAt, Id);
-
-        public static IndexKey From(Dictionary<string, AttributeValue> item) => new(
-            item.TryGetValue(SessionItem.CreatedAt, out var created) && created.S is { } c ? c : string.Empty,
-            item.TryGetValue(SessionItem.Id, out var id) && id.S is { } i ? i : throw SessionItem.Corrupt(null, SessionItem.Id, "is missing from an index entry"));
-
-        public int CompareTo(IndexKey other)
-        {
-            var byTime = string.CompareOrdinal(CreatedAt, other.CreatedAt);
-            return byTime != 0 ? byTime : string.CompareOrdinal(Id, other.Id);
-        }
-    }
-
-    private sealed record IndexPage(List<IndexKey> Keys, PageCursor Next)
-    {
-        public static IndexPage Exhausted { get; } = new([], PageCursor.Done);
-    }
 }

@@ -54,10 +54,11 @@ public sealed class StaleIndexEntryTests
     }
 
     [Fact]
-    public async Task ListByTimeRange_keeps_an_item_only_in_the_stream_of_its_current_status()
+    public async Task ListByTimeRange_keeps_each_item_once_whichever_status_partitions_still_list_it()
     {
-        // Every status partition still lists all three entries: only the consistent status decides.
-        AnswerQueriesWith(_active, _revoked, _gone);
+        // Every status partition still lists all three entries (newest first, as the index orders them): each item
+        // read consistently is kept once, and the one that is gone is dropped.
+        AnswerQueriesWith(_active, _gone, _revoked);
 
         var page = await _store.ListByTimeRangeAsync(Now.AddMinutes(-1), Now.AddMinutes(1));
 

@@ -43,11 +43,7 @@ public static class StoreOperations
     };
 
     /// <summary>The requests sent before any answer is needed: all a persistent fault lets through.</summary>
-    public static IReadOnlyList<string> FirstRequestsOf(string operation) => operation switch
-    {
-        ListByTimeRange => ["Query", "Query", "Query"],
-        _ => [RequestsOf(operation)[0]],
-    };
+    public static IReadOnlyList<string> FirstRequestsOf(string operation) => [RequestsOf(operation)[0]];
 
     /// <summary>Creates what <paramref name="operation"/> needs through <paramref name="setup"/> and returns the call.</summary>
     /// <param name="operation">One of <see cref="All"/>.</param>
