@@ -106,10 +106,27 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
     /// <param name="allowPastTtl">Leaves out the <see cref="ExpiredTtlGuard"/>, for a test of TTL itself.</param>
     public IAmazonDynamoDB CreateClient(HttpMessageHandler? handler = null, bool allowPastTtl = false)
     {
+        var config = Config(handler, allowPastTtl);
+        var client = Credentials is { } credentials ? new AmazonDynamoDBClient(credentials, config) : new AmazonDynamoDBClient(config);
+        _owned.Add(client);
+        return client;
+    }
+
+    /// <summary>Creates a client that records the capacity each request consumed, as the server reports it.</summary>
+    public CapacityMeteringClient CreateCapacityMeteringClient()
+    {
+        var client = new CapacityMeteringClient(Credentials, Config(handler: null, allowPastTtl: false));
+        _owned.Add(client);
+        return client;
+    }
+
+    private AmazonDynamoDBConfig Config(HttpMessageHandler? handler, bool allowPastTtl)
+    {
         var factory = new HandlerHttpClientFactory(allowPastTtl ? handler
             : handler is null ? new ExpiredTtlGuard()
             : new ExpiredTtlGuard { InnerHandler = handler });
-        var config = new AmazonDynamoDBConfig
+        _owned.Add(factory);
+        return new AmazonDynamoDBConfig
         {
             ServiceURL = Endpoint.ToString(),
             AuthenticationRegion = Environment.GetEnvironmentVariable("AWS_REGION") ?? Region,
@@ -117,10 +134,6 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
             RetryMode = RequestRetryMode.Standard,
             ThrottleRetries = false,
         };
-        var client = Credentials is { } credentials ? new AmazonDynamoDBClient(credentials, config) : new AmazonDynamoDBClient(config);
-        _owned.Add(client);
-        _owned.Add(factory);
-        return client;
     }
 
     /// <summary>Returns a fresh table name (<c>sessions-test-</c> and 12 hex digits); the fixture deletes the table at the end.</summary>
