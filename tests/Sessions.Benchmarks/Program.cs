@@ -7,7 +7,7 @@ using Sessions.Benchmarks.Infrastructure;
 using Sessions.Benchmarks.Load;
 
 // dotnet run -c Release --project tests/Sessions.Benchmarks -- --filter '*' --job short   BenchmarkDotNet (see docs/PERFORMANCE.md)
-// dotnet run -c Release --project tests/Sessions.Benchmarks -- load [--seconds 10 --workers 8 --sessions 4 --slices 4 --warmup 5 --memory-seconds 2 --endpoint URL]
+// dotnet run -c Release --project tests/Sessions.Benchmarks -- load [--seconds 10 --workers 8 --sessions 4 --slices 4 --warmup 5 --memory-seconds 2 --server dynalite|dynamodb-local --endpoint URL]
 // dotnet run -c Release --project tests/Sessions.Benchmarks -- requests                 prints what each method sends
 if (args.Length > 0 && args[0] == "load")
 {
