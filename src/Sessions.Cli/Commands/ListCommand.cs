@@ -112,7 +112,7 @@ internal static class ListCommand
         console.Out.WriteLine(console.Style.Dim($"{count}, {query.Description}, newest first."));
         if (token is not null)
         {
-            console.Out.WriteLine($"More sessions follow: repeat the command with --next {token}");
+            console.Out.WriteLine($"More sessions follow: repeat the command with --next {SessionFormat.Text(token)}");
         }
     }
 }

@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Sessions.Diagnostics;
 
 namespace Sessions.Cli.Errors;
 
@@ -50,7 +51,10 @@ internal static class ErrorReporter
         return exception.ParamName is null ? message : message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal);
     }
 
-    /// <summary>Folds a message onto one line: line breaks and the indentation after them become one space.</summary>
-    internal static string OneLine(string text) =>
-        string.Join(' ', text.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>
+    /// Keeps a message on one line that nothing in it can alter: line breaks, ESC and every other control character
+    /// read as visible escapes (<c>\n</c>, <c>\e</c>, ...), so text quoted from the store or the command line can
+    /// neither forge a second line nor hide this one.
+    /// </summary>
+    internal static string OneLine(string text) => VisibleText.Escape(text);
 }
