@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Microsoft.Extensions.Options;
 using Sessions.Diagnostics;
 
 namespace Sessions.Cli.Errors;
@@ -22,6 +23,7 @@ internal static class ErrorReporter
     {
         UsageException usage => (ExitCodes.Usage, $"{usage.Message} (see 'sessions {command} --help')"),
         ArgumentException argument => (ExitCodes.Usage, WithoutParameterName(argument)),
+        OptionsValidationException options => (ExitCodes.Usage, string.Join("; ", options.Failures)),
         SessionNotFoundException or SessionNotActiveException or InvalidSessionTransitionException or SessionConcurrencyException or SessionAlreadyExistsException
             => (ExitCodes.Refused, exception.Message),
         SessionStoreException store => (ExitCodes.StoreFailure, StoreFailure(store.Operation ?? command, store.TableName ?? table, store.Message, store.InnerException)),
