@@ -22,6 +22,22 @@ internal static class CommandLineValues
         return argument;
     }
 
+    /// <summary>
+    /// Accepts only <paramref name="values"/> for <paramref name="option"/>, with a one-line error that names the option
+    /// (System.CommandLine's own message spreads the choices over several lines).
+    /// </summary>
+    public static void AcceptOnly(Option<string?> option, params string[] values)
+    {
+        option.CompletionSources.Add(values);
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !values.Contains(value, StringComparer.Ordinal))
+            {
+                result.AddError($"{option.Name} must be {string.Join(", ", values[..^1])} or {values[^1]} (got '{value}').");
+            }
+        });
+    }
+
     public static Option<string> RevokedByOption() => new("--by")
     {
         Description = "Who revokes: an operator's name or e-mail, recorded on the session.",
