@@ -13,7 +13,7 @@ internal sealed class SessionWatch(ISessionStore store, TimeProvider time, CliCo
     {
         var tracker = new SessionTracker(store, time);
         WatchView view = console.OutIsTerminal
-            ? new TerminalWatchView(console.Out, console.Style, table, interval)
+            ? new TerminalWatchView(console.Out, console.Style, table, interval, console.WindowHeight)
             : new PlainWatchView(console.Out, table, interval);
 
         // Created before the first refresh: a tick that comes while a refresh runs is kept, never lost.

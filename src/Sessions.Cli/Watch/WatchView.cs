@@ -38,9 +38,10 @@ internal abstract class WatchView
 /// <summary>
 /// The live view on a terminal: the alternate screen with the cursor hidden, redrawn in place on each refresh (a table
 /// of the active sessions with their request rates, then the latest changes); <see cref="End"/> shows the cursor and
-/// returns to the normal screen as it was.
+/// returns to the normal screen as it was. When the terminal's height is known, the table is cut to fit the screen and
+/// says how many sessions it leaves out.
 /// </summary>
-internal sealed class TerminalWatchView(TextWriter output, Style style, string table, TimeSpan interval) : WatchView
+internal sealed class TerminalWatchView(TextWriter output, Style style, string table, TimeSpan interval, Func<int>? windowHeight = null) : WatchView
 {
     public const string EnterAlternateScreen = "\u001b[?1049h\u001b[?25l";
     public const string LeaveAlternateScreen = "\u001b[?25h\u001b[?1049l";
@@ -68,19 +69,25 @@ internal sealed class TerminalWatchView(TextWriter output, Style style, string t
         screen.WriteLine($"{SessionFormat.Time(frame.At)}  {SessionFormat.Count(frame.Active.Count, "active session")}, {Rate(frame.First ? null : total)}");
         screen.WriteLine();
         var sessions = new TextTable("ID", "USER", "PROFILE", "SERVER INSTANCE", "STARTED", "LAST ACCESS", ">REQUESTS", ">REQ/S");
-        foreach (var a in frame.Active)
+        var fits = RowsThatFit(frame.Active.Count);
+        foreach (var a in frame.Active.Take(fits))
         {
             var s = a.Session;
             sessions.Add(s.Id, s.User, s.Profile, s.ServerInstanceId, SessionFormat.Time(s.StartedAt), SessionFormat.Time(s.LastAccessAt), SessionFormat.Count(s.RequestCount), Rate(a.RequestsPerSecond));
         }
 
-        if (sessions.RowCount == 0)
+        if (frame.Active.Count == 0)
         {
             screen.WriteLine("(no active sessions)");
         }
-        else
+        else if (sessions.RowCount > 0)
         {
             sessions.Write(screen, style);
+        }
+
+        if (fits < frame.Active.Count)
+        {
+            screen.WriteLine(style.Dim($"... and {SessionFormat.Count(frame.Active.Count - fits, "more active session")}; a taller terminal shows more"));
         }
 
         screen.WriteLine();
@@ -106,6 +113,30 @@ internal sealed class TerminalWatchView(TextWriter output, Style style, string t
     }
 
     public override void End() => output.Write(LeaveAlternateScreen);
+
+    /// <summary>How many table rows fit on the screen beside the header, the table's own header and the changes.</summary>
+    private int RowsThatFit(int rows)
+    {
+        int height;
+        try
+        {
+            height = windowHeight?.Invoke() ?? 0;
+        }
+        catch (IOException)
+        {
+            height = 0;
+        }
+
+        if (height <= 0)
+        {
+            return rows;
+        }
+
+        // Header (2), blank, table header, blank, "Latest changes" and its lines, the "... and N more" line, and the cursor's line.
+        var around = 2 + 1 + 1 + 1 + 1 + Math.Max(1, _changes.Count) + 1 + 1;
+        var room = Math.Max(0, height - around);
+        return rows <= room + 1 ? rows : room;
+    }
 }
 
 /// <summary>

@@ -133,6 +133,24 @@ public sealed class WatchCommandTests
         watch.Error.Should().Be($"error: ListByStatus failed on table '{Table}': Throttled.\n");
     }
 
+    [Fact]
+    public async Task On_a_short_terminal_the_table_is_cut_to_fit_and_says_how_many_it_leaves_out()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            await _cli.CreateAsync(user: $"user-{i}");
+        }
+
+        await using var watch = Watch.Start(_cli, terminal: true, windowHeight: 18);
+
+        var frame = (await watch.NextFrameAsync())[TerminalWatchView.EnterAlternateScreen.Length..];
+        var lines = frame.Split('\n');
+        lines.Length.Should().BeLessThanOrEqualTo(18, "the frame fits the screen, the cursor's line included");
+        lines.Count(line => line.StartsWith("user-", StringComparison.Ordinal) || Regex.IsMatch(line, "^[0-9a-f]{16} ")).Should().Be(9);
+        frame.Should().Contain("12 active sessions").And.Contain("... and 3 more active sessions");
+        (await watch.StopAsync()).Should().Be(0);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("3601")]
@@ -171,10 +189,13 @@ public sealed class WatchCommandTests
         private readonly CliHarness _cli;
         private int _read;
 
-        private Watch(CliHarness cli, bool terminal)
+        private Watch(CliHarness cli, bool terminal, int? windowHeight)
         {
             _cli = cli;
-            var console = new CliConsole(_out, _error, OutIsTerminal: terminal, ErrorIsTerminal: false);
+            var console = new CliConsole(_out, _error, OutIsTerminal: terminal, ErrorIsTerminal: false)
+            {
+                WindowHeight = windowHeight is { } height ? () => height : null,
+            };
             Completion = Task.Run(() => cli.RunOnAsync(console, _ctrlC.Token, "watch", "--table", Table, "--interval", "5"));
         }
 
@@ -184,7 +205,7 @@ public sealed class WatchCommandTests
 
         public string Error => _error.ToString();
 
-        public static Watch Start(CliHarness cli, bool terminal) => new(cli, terminal);
+        public static Watch Start(CliHarness cli, bool terminal, int? windowHeight = null) => new(cli, terminal, windowHeight);
 
         /// <summary>Waits for the next refresh to be flushed and returns what it wrote.</summary>
         public async Task<string> NextFrameAsync()
