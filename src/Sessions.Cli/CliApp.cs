@@ -78,6 +78,7 @@ internal static class CliApp
             DemoCommand.Create(context),
             TableCommand.Create(context),
             ListCommand.Create(context),
+            WatchCommand.Create(context),
             ShowCommand.Create(context),
             RevokeCommand.Create(context),
             RevokeUserCommand.Create(context),

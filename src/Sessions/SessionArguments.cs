@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Sessions.Diagnostics;
 
 namespace Sessions;
 
@@ -135,5 +136,5 @@ internal static class SessionArguments
     }
 
     private static string Describe(string value) =>
-        value.Length <= 40 ? $"'{value}' ({value.Length} characters)" : $"{value.Length} characters";
+        value.Length <= 40 ? $"'{VisibleText.Escape(value)}' ({value.Length} characters)" : $"{value.Length} characters";
 }

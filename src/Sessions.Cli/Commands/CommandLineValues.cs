@@ -22,6 +22,22 @@ internal static class CommandLineValues
         return argument;
     }
 
+    /// <summary>
+    /// Accepts only <paramref name="values"/> for <paramref name="option"/>, with a one-line error that names the option
+    /// (System.CommandLine's own message spreads the choices over several lines).
+    /// </summary>
+    public static void AcceptOnly(Option<string?> option, params string[] values)
+    {
+        option.CompletionSources.Add(values);
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !values.Contains(value, StringComparer.Ordinal))
+            {
+                result.AddError($"{option.Name} must be {string.Join(", ", values[..^1])} or {values[^1]} (got '{value}').");
+            }
+        });
+    }
+
     public static Option<string> RevokedByOption() => new("--by")
     {
         Description = "Who revokes: an operator's name or e-mail, recorded on the session.",
@@ -43,23 +59,30 @@ internal static class CommandLineValues
 
     /// <summary>
     /// Parses a time bound: ISO 8601 (<c>2026-01-20T02:00:00Z</c>, <c>2026-01-20</c>; UTC unless an offset is given) or an
-    /// age before <paramref name="now"/> (<c>45s</c>, <c>30m</c>, <c>2h</c>, <c>7d</c>).
+    /// age before <paramref name="now"/> (<c>45s</c>, <c>30m</c>, <c>2h</c>, <c>7d</c>). An age that reaches back before
+    /// the year 1 is a <see cref="UsageException"/>, not an overflow.
     /// </summary>
     public static DateTimeOffset ParseTime(string option, string text, DateTimeOffset now)
     {
         if (text.Length >= 2 && long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
         {
-            TimeSpan? age = text[^1] switch
+            var unit = text[^1] switch
             {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
-                _ => null,
+                's' => TimeSpan.TicksPerSecond,
+                'm' => TimeSpan.TicksPerMinute,
+                'h' => TimeSpan.TicksPerHour,
+                'd' => TimeSpan.TicksPerDay,
+                _ => 0,
             };
-            if (age is { } span)
+            if (unit > 0)
             {
-                return now - span;
+                var utcNow = now.ToUniversalTime();
+                if (amount > (utcNow.UtcTicks - DateTimeOffset.MinValue.UtcTicks) / unit)
+                {
+                    throw new UsageException($"{option} '{text}' reaches back before the year 1: use a shorter age or a date");
+                }
+
+                return utcNow - TimeSpan.FromTicks(amount * unit);
             }
         }
 

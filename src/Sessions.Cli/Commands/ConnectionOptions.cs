@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Sessions.Cli.Hosting;
+using Sessions.DynamoDb;
 
 namespace Sessions.Cli.Commands;
 
@@ -17,6 +18,13 @@ internal sealed class ConnectionOptions
             HelpName = "name",
             Required = tableRequired,
         };
+        Table.Validators.Add(static result =>
+        {
+            if (DynamoDbSessionStoreOptions.ValidateTableName(result.GetValueOrDefault<string>()) is { } problem)
+            {
+                result.AddError($"{TableName}: {problem}");
+            }
+        });
         Endpoint = new Option<Uri?>("--endpoint")
         {
             Description = "A DynamoDB-compatible server, for example http://localhost:8000 (DynamoDB Local). Default: AWS.",
@@ -61,7 +69,7 @@ internal sealed class ConnectionOptions
     private static Uri? ParseEndpoint(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && DynamoDbSessionStoreOptions.IsUsableServiceUrl(uri))
         {
             return uri;
         }

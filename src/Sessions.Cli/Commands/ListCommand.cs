@@ -15,7 +15,7 @@ internal static class ListCommand
     {
         var user = new Option<string?>("--user") { Description = "Only this user's sessions.", HelpName = "user" };
         var status = new Option<string?>("--status") { Description = "Only sessions in this status. Without any filter: active.", HelpName = "status" };
-        status.AcceptOnlyFromAmong("active", "revoked", "expired");
+        CommandLineValues.AcceptOnly(status, "active", "revoked", "expired");
         var sessionProfile = new Option<string?>("--session-profile")
         {
             Description = "Only sessions serving this credential profile (the session's profile; --profile is the AWS credentials profile).",
@@ -42,17 +42,19 @@ internal static class ListCommand
         };
         var next = new Option<string?>("--next") { Description = "Continue a previous list: the token it printed. Use the same filters.", HelpName = "token" };
         var all = new Option<bool>("--all") { Description = "Read every page, not only the first." };
-        var json = CommandLineValues.JsonOption();
+        var output = new OutputOptions();
         var connection = new ConnectionOptions();
 
         var command = new Command("list", "List sessions, newest first. Filter by one of --user, --status, --session-profile or --since/--until.")
         {
-            user, status, sessionProfile, since, until, limit, next, all, json,
+            user, status, sessionProfile, since, until, limit, next, all,
         };
+        output.AddTo(command);
         connection.AddTo(command);
 
         command.SetAction((result, cancellationToken) =>
         {
+            var format = output.Read(result);
             var query = SessionQuery.From(
                 result.GetValue(user),
                 result.GetValue(status),
@@ -66,7 +68,7 @@ internal static class ListCommand
                 var (items, token) = result.GetValue(all)
                     ? (await ReadAllAsync(context.Console, store, query, first, cancellationToken), null)
                     : await ReadPageAsync(store, query, first, cancellationToken);
-                Write(context.Console, result.GetValue(json), query, items, token);
+                Write(context.Console, format, query, items, token);
                 return ExitCodes.Success;
             });
         });
@@ -99,12 +101,22 @@ internal static class ListCommand
         }
     }
 
-    private static void Write(CliConsole console, bool json, SessionQuery query, IReadOnlyList<ServerSession> items, string? token)
+    private static void Write(CliConsole console, OutputFormat format, SessionQuery query, IReadOnlyList<ServerSession> items, string? token)
     {
-        if (json)
+        switch (format)
         {
-            JsonOutput.Write(console.Out, new SessionListJson([.. items.Select(JsonOutput.From)], token));
-            return;
+            case OutputFormat.Json:
+                JsonOutput.Write(console.Out, new SessionListJson([.. items.Select(JsonOutput.From)], token));
+                return;
+            case OutputFormat.Csv:
+                // Standard output holds the CSV and nothing else; how to go on is a note on standard error.
+                CsvOutput.Write(console.Out, items);
+                if (token is not null)
+                {
+                    console.Error.WriteLine($"More sessions follow: repeat the command with --next {SessionFormat.Text(token)}");
+                }
+
+                return;
         }
 
         SessionView.WriteTable(console.Out, console.Style, items);
@@ -112,7 +124,7 @@ internal static class ListCommand
         console.Out.WriteLine(console.Style.Dim($"{count}, {query.Description}, newest first."));
         if (token is not null)
         {
-            console.Out.WriteLine($"More sessions follow: repeat the command with --next {token}");
+            console.Out.WriteLine($"More sessions follow: repeat the command with --next {SessionFormat.Text(token)}");
         }
     }
 }

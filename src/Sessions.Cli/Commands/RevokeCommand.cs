@@ -27,7 +27,7 @@ internal static class RevokeCommand
             }
             else
             {
-                output.WriteLine($"Revoked session {session.Id} of user {session.User} on {session.ServerInstanceId}.");
+                output.WriteLine($"Revoked session {SessionFormat.Text(session.Id)} of user {SessionFormat.Text(session.User)} on {SessionFormat.Text(session.ServerInstanceId)}.");
                 SessionView.WriteDetails(output, context.Console.Style, session);
             }
 

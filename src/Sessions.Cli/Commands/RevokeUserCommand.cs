@@ -21,7 +21,7 @@ internal static class RevokeUserCommand
         {
             var name = result.GetRequiredValue(user);
             int revoked;
-            await using (new ProgressLine(context.Console, $"revoking the active sessions of user '{name}'"))
+            await using (new ProgressLine(context.Console, $"revoking the active sessions of user {SessionFormat.Quoted(name)}"))
             {
                 revoked = await store.RevokeAllForUserAsync(name, result.GetRequiredValue(by), result.GetValue(reason) ?? string.Empty, cancellationToken);
             }
@@ -32,7 +32,7 @@ internal static class RevokeUserCommand
             }
             else
             {
-                context.Console.Out.WriteLine($"Revoked {SessionFormat.Count(revoked, "active session")} of user '{name}'.");
+                context.Console.Out.WriteLine($"Revoked {SessionFormat.Count(revoked, "active session")} of user {SessionFormat.Quoted(name)}.");
             }
 
             return ExitCodes.Success;

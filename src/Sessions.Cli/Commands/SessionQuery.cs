@@ -28,12 +28,12 @@ internal sealed class SessionQuery
 
         if (user is not null)
         {
-            return new($"user '{user}'", (store, page, ct) => store.ListByUserAsync(user, page, ct));
+            return new($"user {SessionFormat.Quoted(user)}", (store, page, ct) => store.ListByUserAsync(user, page, ct));
         }
 
         if (sessionProfile is not null)
         {
-            return new($"session profile '{sessionProfile}'", (store, page, ct) => store.ListByProfileAsync(sessionProfile, page, ct));
+            return new($"session profile {SessionFormat.Quoted(sessionProfile)}", (store, page, ct) => store.ListByProfileAsync(sessionProfile, page, ct));
         }
 
         if (since is not null || until is not null)

@@ -10,25 +10,34 @@ internal static class ShowCommand
     public static Command Create(CliContext context)
     {
         var id = CommandLineValues.SessionIdArgument("The session id.");
-        var json = CommandLineValues.JsonOption();
+        var output = new OutputOptions();
         var connection = new ConnectionOptions();
-        var command = new Command("show", "Show one session.") { id, json };
+        var command = new Command("show", "Show one session.") { id };
+        output.AddTo(command);
         connection.AddTo(command);
 
-        command.SetAction((result, cancellationToken) => context.WithStoreAsync(connection.Read(result), async store =>
+        command.SetAction((result, cancellationToken) =>
         {
-            var session = await store.GetAsync(result.GetRequiredValue(id), cancellationToken);
-            if (result.GetValue(json))
+            var format = output.Read(result);
+            return context.WithStoreAsync(connection.Read(result), async store =>
             {
-                JsonOutput.Write(context.Console.Out, JsonOutput.From(session));
-            }
-            else
-            {
-                SessionView.WriteDetails(context.Console.Out, context.Console.Style, session);
-            }
+                var session = await store.GetAsync(result.GetRequiredValue(id), cancellationToken);
+                switch (format)
+                {
+                    case OutputFormat.Json:
+                        JsonOutput.Write(context.Console.Out, JsonOutput.From(session));
+                        break;
+                    case OutputFormat.Csv:
+                        CsvOutput.Write(context.Console.Out, [session]);
+                        break;
+                    default:
+                        SessionView.WriteDetails(context.Console.Out, context.Console.Style, session);
+                        break;
+                }
 
-            return ExitCodes.Success;
-        }));
+                return ExitCodes.Success;
+            });
+        });
         return command;
     }
 }

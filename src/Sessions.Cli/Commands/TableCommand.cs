@@ -123,12 +123,12 @@ internal static class TableCommand
         }
 
         var output = console.Out;
-        output.WriteLine(console.Style.Bold($"Table {table.Name}"));
+        output.WriteLine(console.Style.Bold($"Table {SessionFormat.Text(table.Name)}"));
         output.WriteLine($"  status        {SessionFormat.Text(table.Status)}");
         output.WriteLine($"  billing       {SessionFormat.Text(table.BillingMode)}");
         output.WriteLine($"  items         {(table.ItemCount is { } count ? $"{SessionFormat.Count(count)} (approximate, updated about every 6 hours)" : "-")}");
-        output.WriteLine($"  key           {string.Join(", ", table.Key)}");
-        output.WriteLine($"  ttl           {(table.TimeToLiveAttribute is null ? SessionFormat.Text(table.TimeToLiveStatus) : $"{table.TimeToLiveAttribute} ({table.TimeToLiveStatus})")}");
+        output.WriteLine($"  key           {SessionFormat.Text(string.Join(", ", table.Key))}");
+        output.WriteLine($"  ttl           {(table.TimeToLiveAttribute is null ? SessionFormat.Text(table.TimeToLiveStatus) : $"{SessionFormat.Text(table.TimeToLiveAttribute)} ({SessionFormat.Text(table.TimeToLiveStatus)})")}");
         var indexes = new TextTable("INDEX", "KEY", "PROJECTION", "STATUS");
         foreach (var index in table.Indexes)
         {

@@ -1,4 +1,6 @@
 using Amazon.Runtime;
+using Microsoft.Extensions.Options;
+using Sessions.Diagnostics;
 
 namespace Sessions.Cli.Errors;
 
@@ -21,6 +23,7 @@ internal static class ErrorReporter
     {
         UsageException usage => (ExitCodes.Usage, $"{usage.Message} (see 'sessions {command} --help')"),
         ArgumentException argument => (ExitCodes.Usage, WithoutParameterName(argument)),
+        OptionsValidationException options => (ExitCodes.Usage, string.Join("; ", options.Failures)),
         SessionNotFoundException or SessionNotActiveException or InvalidSessionTransitionException or SessionConcurrencyException or SessionAlreadyExistsException
             => (ExitCodes.Refused, exception.Message),
         SessionStoreException store => (ExitCodes.StoreFailure, StoreFailure(store.Operation ?? command, store.TableName ?? table, store.Message, store.InnerException)),
@@ -50,7 +53,10 @@ internal static class ErrorReporter
         return exception.ParamName is null ? message : message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal);
     }
 
-    /// <summary>Folds a message onto one line: line breaks and the indentation after them become one space.</summary>
-    internal static string OneLine(string text) =>
-        string.Join(' ', text.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>
+    /// Keeps a message on one line that nothing in it can alter: line breaks, ESC and every other control character
+    /// read as visible escapes (<c>\n</c>, <c>\e</c>, ...), so text quoted from the store or the command line can
+    /// neither forge a second line nor hide this one.
+    /// </summary>
+    internal static string OneLine(string text) => VisibleText.Escape(text);
 }

@@ -17,9 +17,15 @@ internal sealed record CliConsole(TextWriter Out, TextWriter Error, bool OutIsTe
         {
             var plain = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 }
                 || string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal);
-            return new CliConsole(Console.Out, Console.Error, !plain && !Console.IsOutputRedirected, !plain && !Console.IsErrorRedirected);
+            return new CliConsole(Console.Out, Console.Error, !plain && !Console.IsOutputRedirected, !plain && !Console.IsErrorRedirected)
+            {
+                WindowHeight = static () => Console.WindowHeight,
+            };
         }
     }
+
+    /// <summary>Gets the height of the terminal in lines, asked anew each time (it can be resized); <see langword="null"/> when unknown.</summary>
+    public Func<int>? WindowHeight { get; init; }
 
     /// <summary>Gets the styles for standard output: ANSI on a terminal, none otherwise.</summary>
     public Style Style => OutIsTerminal ? Style.Ansi : Style.Plain;

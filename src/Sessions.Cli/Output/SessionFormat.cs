@@ -1,4 +1,5 @@
 using System.Globalization;
+using Sessions.Diagnostics;
 
 namespace Sessions.Cli.Output;
 
@@ -34,6 +35,9 @@ internal static class SessionFormat
     public static string Rate(double perSecond) =>
         $"{perSecond.ToString("N0", CultureInfo.InvariantCulture)}/s";
 
-    /// <summary>Text for a table cell: empty shows as <c>-</c>.</summary>
-    public static string Text(string? value) => string.IsNullOrEmpty(value) ? "-" : value;
+    /// <summary>Stored or caller text, control characters escaped visibly; empty shows as <c>-</c>.</summary>
+    public static string Text(string? value) => string.IsNullOrEmpty(value) ? "-" : VisibleText.Escape(value);
+
+    /// <summary>Stored or caller text in quotes, control characters escaped visibly: <c>'alice'</c>.</summary>
+    public static string Quoted(string? value) => $"'{VisibleText.Escape(value)}'";
 }

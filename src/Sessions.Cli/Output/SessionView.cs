@@ -32,13 +32,13 @@ internal static class SessionView
     /// <summary>Writes every field of one session, one per line.</summary>
     public static void WriteDetails(TextWriter writer, Style style, ServerSession session, string indent = "")
     {
-        writer.WriteLine($"{indent}{style.Bold("Session " + session.Id)}");
+        writer.WriteLine($"{indent}{style.Bold("Session " + SessionFormat.Text(session.Id))}");
         var fields = new List<(string Name, string Value)>
         {
             ("status", style.Status(session.Status)),
-            ("user", session.User),
-            ("profile", session.Profile),
-            ("server instance", session.ServerInstanceId),
+            ("user", SessionFormat.Text(session.User)),
+            ("profile", SessionFormat.Text(session.Profile)),
+            ("server instance", SessionFormat.Text(session.ServerInstanceId)),
             ("source identity", SessionFormat.Text(session.SourceIdentity)),
             ("started", SessionFormat.Time(session.StartedAt)),
             ("last access", SessionFormat.Time(session.LastAccessAt)),

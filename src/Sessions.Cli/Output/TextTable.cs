@@ -1,3 +1,5 @@
+using Sessions.Diagnostics;
+
 namespace Sessions.Cli.Output;
 
 /// <summary>A plain-text table with aligned columns, readable on a terminal and in a log (no box drawing, no escapes in widths).</summary>
@@ -16,6 +18,7 @@ internal sealed class TextTable
 
     public int RowCount => _rows.Count;
 
+    /// <summary>Adds a row; control characters in a cell are escaped visibly, so a cell never breaks its row or the terminal.</summary>
     public void Add(params string[] cells)
     {
         if (cells.Length != _headers.Length)
@@ -23,7 +26,7 @@ internal sealed class TextTable
             throw new ArgumentException($"Expected {_headers.Length} cells, got {cells.Length}.", nameof(cells));
         }
 
-        _rows.Add(cells);
+        _rows.Add([.. cells.Select(VisibleText.Escape)]);
     }
 
     /// <summary>Writes the table; <paramref name="style"/> only decorates the header, after the widths are computed.</summary>

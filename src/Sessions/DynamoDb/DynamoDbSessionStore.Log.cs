@@ -4,6 +4,11 @@ namespace Sessions.DynamoDb;
 
 public sealed partial class DynamoDbSessionStore
 {
+    /// <remarks>
+    /// No message quotes text that could hold a control character: session ids are checked (16 hex characters) and table
+    /// names validated before any request, operations are constants, and the messages of the store's exceptions are
+    /// escaped where they are built (<see cref="SessionStoreException"/>).
+    /// </remarks>
     private static partial class Log
     {
         [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Session store {Operation} on table {TableName} failed (session {SessionId})")]

@@ -1,3 +1,5 @@
+using Sessions.Diagnostics;
+
 namespace Sessions.DynamoDb;
 
 /// <summary>Settings of the DynamoDB session store.</summary>
@@ -16,7 +18,9 @@ public sealed class DynamoDbSessionStoreOptions
 
     /// <summary>
     /// Gets or sets the endpoint of a DynamoDB-compatible server (DynamoDB Local, a test server). Used only when the
-    /// store builds its own client, that is when no <c>IAmazonDynamoDB</c> is registered in the container.
+    /// store builds its own client, that is when no <c>IAmazonDynamoDB</c> is registered in the container. Must be an
+    /// absolute <c>http</c> or <c>https</c> URL with a host, such as <c>http://localhost:8000</c>; anything else fails
+    /// validation at start-up.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: the regional AWS endpoint.</value>
     public Uri? ServiceUrl { get; set; }
@@ -50,15 +54,20 @@ public sealed class DynamoDbSessionStoreOptions
             problems.Add($"{nameof(Retention)}: must not be negative (got {Retention}).");
         }
 
-        if (ServiceUrl is { IsAbsoluteUri: false })
+        if (ServiceUrl is { } serviceUrl && !IsUsableServiceUrl(serviceUrl))
         {
-            problems.Add($"{nameof(ServiceUrl)}: must be an absolute URL such as http://localhost:8000 (got '{ServiceUrl}').");
+            problems.Add($"{nameof(ServiceUrl)}: must be an absolute http or https URL such as http://localhost:8000 (got '{VisibleText.Escape(serviceUrl.OriginalString)}').");
         }
 
         return problems;
     }
 
-    private static string? ValidateTableName(string? tableName)
+    /// <summary>Whether <paramref name="url"/> can reach a DynamoDB-compatible server: absolute, http or https, with a host.</summary>
+    internal static bool IsUsableServiceUrl(Uri url) =>
+        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0;
+
+    /// <summary>Returns what is wrong with a table name (DynamoDB's rules: 3–255 characters of <c>[A-Za-z0-9_.-]</c>), or <see langword="null"/>.</summary>
+    internal static string? ValidateTableName(string? tableName)
     {
         if (string.IsNullOrEmpty(tableName))
         {
@@ -74,7 +83,7 @@ public sealed class DynamoDbSessionStoreOptions
         {
             if (!char.IsAsciiLetterOrDigit(c) && c is not '_' and not '-' and not '.')
             {
-                return $"a table name holds only letters, digits, '_', '-' and '.' (got '{tableName}').";
+                return $"a table name holds only letters, digits, '_', '-' and '.' (got '{VisibleText.Escape(tableName)}').";
             }
         }
 

@@ -1,3 +1,5 @@
+using Sessions.Diagnostics;
+
 namespace Sessions;
 
 /// <summary>
@@ -5,6 +7,12 @@ namespace Sessions;
 /// provider's own retries (throttling, access denied, missing table, corrupt item), with the provider's exception as
 /// <see cref="Exception.InnerException"/>.
 /// </summary>
+/// <remarks>
+/// The message never holds a control character: session ids, operator names and stored values that it quotes could
+/// otherwise end a log line early or drive a terminal, so every constructor escapes them visibly (a line feed reads
+/// <c>\n</c>, ESC reads <c>\e</c>; the README's "Control characters" section has the scheme). The properties keep the
+/// values unescaped.
+/// </remarks>
 public class SessionStoreException : Exception
 {
     /// <summary>Initializes a new instance with no message.</summary>
@@ -15,7 +23,7 @@ public class SessionStoreException : Exception
     /// <summary>Initializes a new instance with a message.</summary>
     /// <param name="message">What went wrong.</param>
     public SessionStoreException(string message)
-        : base(message)
+        : base(VisibleText.Escape(message))
     {
     }
 
@@ -23,7 +31,7 @@ public class SessionStoreException : Exception
     /// <param name="message">What went wrong.</param>
     /// <param name="innerException">The provider's exception.</param>
     public SessionStoreException(string message, Exception? innerException)
-        : base(message, innerException)
+        : base(VisibleText.Escape(message), innerException)
     {
     }
 
@@ -34,7 +42,7 @@ public class SessionStoreException : Exception
     /// <param name="tableName">The table (or store) the operation ran against, if any.</param>
     /// <param name="innerException">The provider's exception, if any.</param>
     public SessionStoreException(string message, string? sessionId, string? operation, string? tableName, Exception? innerException)
-        : base(message, innerException)
+        : base(VisibleText.Escape(message), innerException)
     {
         SessionId = sessionId;
         Operation = operation;

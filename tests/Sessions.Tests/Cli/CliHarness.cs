@@ -42,6 +42,10 @@ internal sealed class CliHarness
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Runs a command on <paramref name="console"/> until it ends or <paramref name="cancellationToken"/> cancels it (Ctrl-C).</summary>
+    public Task<int> RunOnAsync(CliConsole console, CancellationToken cancellationToken, params string[] args) =>
+        CliApp.RunAsync(args, console, Open, Time, cancellationToken);
+
     /// <summary>Creates a session directly in the store, one millisecond after the previous one.</summary>
     public async Task<ServerSession> CreateAsync(string user = "alice", string profile = "prod-deploy", string instance = "cred-server-1", TimeSpan? duration = null)
     {

@@ -68,6 +68,47 @@ public sealed class DynamoDbRegistrationTests
         act.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain(setting);
     }
 
+    [Theory]
+    [InlineData("localhost:8000")]
+    [InlineData("ftp://localhost:8000")]
+    [InlineData("file:///tmp/dynamodb")]
+    [InlineData("/relative")]
+    public void A_service_url_that_is_not_absolute_http_or_https_fails_at_start_up_naming_ServiceUrl(string serviceUrl)
+    {
+        using var provider = new ServiceCollection()
+            .AddSessionStore(o => { o.TableName = "sessions"; o.ServiceUrl = new Uri(serviceUrl, UriKind.RelativeOrAbsolute); })
+            .BuildServiceProvider(Strict);
+
+        FluentActions.Invoking(() => provider.GetRequiredService<IStartupValidator>().Validate())
+            .Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("ServiceUrl").And.Contain("http or https").And.Contain(serviceUrl);
+    }
+
+    [Fact]
+    public void A_service_url_bound_from_configuration_without_a_scheme_fails_at_start_up_naming_ServiceUrl()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sessions:TableName"] = "sessions",
+            ["Sessions:ServiceUrl"] = "localhost:8000",
+        }).Build();
+        using var provider = new ServiceCollection().AddSessionStore(configuration.GetSection("Sessions")).BuildServiceProvider(Strict);
+
+        FluentActions.Invoking(() => provider.GetRequiredService<IStartupValidator>().Validate())
+            .Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("ServiceUrl: must be an absolute http or https URL");
+    }
+
+    [Theory]
+    [InlineData("http://localhost:8000")]
+    [InlineData("https://dynamodb.eu-west-1.amazonaws.com/")]
+    public void An_http_or_https_service_url_passes_validation(string serviceUrl)
+    {
+        using var provider = new ServiceCollection()
+            .AddSessionStore(o => { o.TableName = "sessions"; o.ServiceUrl = new Uri(serviceUrl); })
+            .BuildServiceProvider(Strict);
+
+        FluentActions.Invoking(() => provider.GetRequiredService<IStartupValidator>().Validate()).Should().NotThrow();
+    }
+
     [Fact]
     public void A_negative_retention_fails_at_start_up_naming_Retention()
     {

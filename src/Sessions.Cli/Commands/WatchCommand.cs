@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Globalization;
+using Sessions.Cli.Watch;
+
+namespace Sessions.Cli.Commands;
+
+/// <summary>
+/// <c>sessions watch</c>: a live view of the active sessions, their requests per second, and each revocation, expiry,
+/// start and deletion as the next refresh sees it. Runs until Ctrl-C.
+/// </summary>
+internal static class WatchCommand
+{
+    public const int DefaultIntervalSeconds = 2;
+    private const int MaxIntervalSeconds = 3_600;
+
+    public static Command Create(CliContext context)
+    {
+        var interval = new Option<int>("--interval")
+        {
+            Description = $"Seconds between refreshes, 1 to {MaxIntervalSeconds}. Each refresh lists the active sessions (2 requests per 1,000 sessions).",
+            HelpName = "seconds",
+            DefaultValueFactory = static _ => DefaultIntervalSeconds,
+            CustomParser = static result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MaxIntervalSeconds)
+                {
+                    return value;
+                }
+
+                result.AddError($"--interval must be a whole number of seconds from 1 to {MaxIntervalSeconds} (got '{text}').");
+                return 0;
+            },
+        };
+        var connection = new ConnectionOptions();
+        var command = new Command("watch", "Watch the active sessions live: requests per second, revocations and expiries as they happen. Ctrl-C to stop.")
+        {
+            interval,
+        };
+        connection.AddTo(command);
+
+        command.SetAction((result, cancellationToken) =>
+        {
+            var target = connection.Read(result);
+            return context.WithStoreAsync(target, store =>
+                new SessionWatch(store, context.Time, context.Console, target.Table, TimeSpan.FromSeconds(result.GetValue(interval))).RunAsync(cancellationToken));
+        });
+        return command;
+    }
+}
