@@ -34,7 +34,8 @@ public static class CredentialServerApplication
         services.TryAddSingleton(TimeProvider.System);
         services.AddSessionStore(configuration.GetSection("Sessions"));
         services.AddOptions<CredentialServerOptions>().Bind(configuration.GetSection(CredentialServerOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CredentialServerOptions>, CredentialServerOptionsValidator>());
+        var needsCredentialSettings = !services.Any(static d => d.ServiceType == typeof(ICredentialSource));
+        services.AddSingleton<IValidateOptions<CredentialServerOptions>>(new CredentialServerOptionsValidator(needsCredentialSettings));
 
         services.TryAddSingleton(static sp => sp.GetRequiredService<IOptions<CredentialServerOptions>>().Value.AuthorizationToken is { } configured
             ? new AuthorizationToken(configured, generated: false)

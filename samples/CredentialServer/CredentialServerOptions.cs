@@ -56,7 +56,8 @@ public sealed class CredentialServerOptions
     public StaticCredentialsOptions? StaticCredentials { get; set; }
 
     /// <summary>Returns what is wrong with the settings, naming each bad setting, or an empty list.</summary>
-    internal List<string> Validate()
+    /// <param name="needsCredentialSettings">Whether the credential source is the configured one (no other registered), so its settings are required.</param>
+    internal List<string> Validate(bool needsCredentialSettings = true)
     {
         var problems = new List<string>();
         foreach (var (name, value) in new[] { (nameof(User), User), (nameof(Profile), Profile) })
@@ -92,7 +93,7 @@ public sealed class CredentialServerOptions
             problems.Add($"{SectionName}:{nameof(RoleCredentialsDuration)}: must be between 15 minutes and 12 hours (got {RoleCredentialsDuration}).");
         }
 
-        if (string.IsNullOrWhiteSpace(RoleArn) && (StaticCredentials is null
+        if (needsCredentialSettings && string.IsNullOrWhiteSpace(RoleArn) && (StaticCredentials is null
             || string.IsNullOrWhiteSpace(StaticCredentials.AccessKeyId) || string.IsNullOrWhiteSpace(StaticCredentials.SecretAccessKey)))
         {
             problems.Add($"{SectionName}:{nameof(RoleArn)}: set a role to assume, or {SectionName}:{nameof(StaticCredentials)}:AccessKeyId and :SecretAccessKey for a local try.");
