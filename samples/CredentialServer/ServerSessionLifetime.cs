@@ -4,10 +4,12 @@ namespace Sessions.Samples.CredentialServer;
 
 /// <summary>
 /// The server's session: created when the host starts, before the server takes requests, and expired on a graceful
-/// shutdown, after the server stopped taking them. A session revoked or expired meanwhile is left as it is.
+/// shutdown, after the server stopped taking them. A session revoked or expired meanwhile is left as it is. The store
+/// is resolved when the host starts, after the settings were validated, so a bad setting is reported as such rather
+/// than as a failure to build the store's client.
 /// </summary>
 internal sealed partial class ServerSessionLifetime(
-    ISessionStore store,
+    IServiceProvider services,
     IOptions<CredentialServerOptions> options,
     TimeProvider timeProvider,
     ILogger<ServerSessionLifetime> logger) : IHostedService
@@ -16,6 +18,8 @@ internal sealed partial class ServerSessionLifetime(
 
     /// <summary>Gets the session as created, or <see langword="null"/> before the host started.</summary>
     public ServerSession? Session => Volatile.Read(ref _session);
+
+    private ISessionStore Store => services.GetRequiredService<ISessionStore>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,7 +30,7 @@ internal sealed partial class ServerSessionLifetime(
             LogDurationCapped(logger, settings.SessionDuration, duration);
         }
 
-        var session = await store.CreateAsync(
+        var session = await Store.CreateAsync(
             ServerSession.Start(settings.User, settings.Profile, settings.ResolvedServerInstanceId, settings.SourceIdentity, duration, timeProvider.GetUtcNow()),
             cancellationToken);
         Volatile.Write(ref _session, session);
@@ -42,7 +46,7 @@ internal sealed partial class ServerSessionLifetime(
 
         try
         {
-            await store.ExpireAsync(session.Id, cancellationToken);
+            await Store.ExpireAsync(session.Id, cancellationToken);
             LogEnded(logger, session.Id);
         }
         catch (SessionNotActiveException ex)
