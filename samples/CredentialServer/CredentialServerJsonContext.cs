@@ -4,8 +4,12 @@ using Sessions.Samples.CredentialServer.Credentials;
 
 namespace Sessions.Samples.CredentialServer;
 
-/// <summary>The body of a successful answer, in the names the SDKs read; <c>Expiration</c> is ISO-8601 UTC.</summary>
-internal sealed record CredentialsResponse(string AccessKeyId, string SecretAccessKey, string? Token, string Expiration)
+/// <summary>The body of a successful answer, in the names the SDKs read; <c>Expiration</c> is ISO-8601 UTC; no <c>Token</c> for long-term keys.</summary>
+internal sealed record CredentialsResponse(
+    string AccessKeyId,
+    string SecretAccessKey,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Token,
+    string Expiration)
 {
     public static CredentialsResponse From(ContainerCredentials credentials) => new(
         credentials.AccessKeyId,

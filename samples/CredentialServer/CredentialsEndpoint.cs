@@ -23,7 +23,7 @@ internal sealed partial class CredentialsEndpoint(
         context.Response.Headers.CacheControl = "no-store";
         if (!token.Matches(context.Request.Headers.Authorization.Count == 1 ? context.Request.Headers.Authorization[0] : null))
         {
-            return Error(StatusCodes.Status401Unauthorized, "Unauthorized", "The Authorization header does not hold this server's token.");
+            return Error(StatusCodes.Status401Unauthorized, "Unauthorized", "The Authorization header does not hold the token of this server.");
         }
 
         if (lifetime.Session is not { } session)

@@ -27,7 +27,7 @@ public abstract class CredentialServerEndToEndTests(DynamoDbServerFixture server
         var result = await credentialServer.FetchWithSdkAsync(count: 3);
 
         result.ExitCode.Should().Be(0, result.ToString());
-        result.Lines.Should().HaveCount(3).And.OnlyContain(line => line.StartsWith("ok " + RunningCredentialServer.AccessKeyId + " ", StringComparison.Ordinal));
+        result.Lines.Should().HaveCount(3).And.OnlyContain(line => line == "ok " + RunningCredentialServer.AccessKeyId);
         var stored = await StoreOf(credentialServer).GetAsync(credentialServer.Session.Id);
         stored.Status.Should().Be(SessionStatus.Active);
         stored.RequestCount.Should().Be(3);
