@@ -38,7 +38,7 @@ public class UpdateBenchmarks : OperationBenchmark
             TableName = TableName,
             Key = HandWritten.Key(s.Id),
             UpdateExpression = Expression,
-            ConditionExpression = UpdateCondition,
+            ConditionExpression = UpdateVersioned,
             ExpressionAttributeNames = Names,
             ExpressionAttributeValues = new()
             {
