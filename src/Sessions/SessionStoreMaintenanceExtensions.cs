@@ -32,7 +32,10 @@ public static class SessionStoreMaintenanceExtensions
                 : (page, _, ct) => store.ListByUserAsync(user, page, ct),
             static s => s.Status == SessionStatus.Active,
             (s, ct) => store.RevokeAsync(s.Id, revokedBy, reason, ct),
-            cancellationToken);
+            cancellationToken,
+
+            // Revocation needs nothing but the id, so it is tried on a corrupt item too: most damage does not block it.
+            changeCorrupt: (id, ct) => store.RevokeAsync(id, revokedBy, reason, ct));
     }
 
     /// <summary>
@@ -62,7 +65,8 @@ public static class SessionStoreMaintenanceExtensions
         Func<PageRequest, Action<SessionCorruptException>, CancellationToken, Task<SessionPage>> list,
         Func<ServerSession, bool> selects,
         Func<ServerSession, CancellationToken, Task> change,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<string, CancellationToken, Task>? changeCorrupt = null)
     {
         var changed = 0;
         var skipped = 0;
@@ -71,13 +75,28 @@ public static class SessionStoreMaintenanceExtensions
         var options = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentWrites, CancellationToken = cancellationToken };
         while (true)
         {
-            // A corrupt item on the page is reported as failed; the rest of the page is changed as usual.
-            var result = await list(page, corrupt => failures[corrupt.SessionId ?? "(no id)"] = corrupt, cancellationToken).ConfigureAwait(false);
-            await Parallel.ForEachAsync(result.Items.Where(selects), options, async (session, ct) =>
+            // A corrupt item on the page is left out of it and reported here; the rest of the page is changed as usual.
+            var corrupt = new ConcurrentBag<SessionCorruptException>();
+            var result = await list(page, corrupt.Add, cancellationToken).ConfigureAwait(false);
+            var work = result.Items.Where(selects).Select(s => (s.Id, Change: (Func<CancellationToken, Task>)(ct => change(s, ct))));
+            foreach (var damaged in corrupt)
+            {
+                var id = damaged.SessionId ?? "(no id)";
+                if (changeCorrupt is null || !SessionId.IsValid(id))
+                {
+                    failures[id] = damaged;
+                }
+                else
+                {
+                    work = work.Append((id, ct => changeCorrupt(id, ct)));
+                }
+            }
+
+            await Parallel.ForEachAsync(work, options, async (session, ct) =>
             {
                 try
                 {
-                    await change(session, ct).ConfigureAwait(false);
+                    await session.Change(ct).ConfigureAwait(false);
                     Interlocked.Increment(ref changed);
                 }
                 catch (Exception ex) when (ex is SessionNotActiveException or SessionNotFoundException or SessionConcurrencyException or InvalidSessionTransitionException)
