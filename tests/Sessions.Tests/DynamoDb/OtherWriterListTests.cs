@@ -95,6 +95,25 @@ public abstract class OtherWriterListTests(DynamoDbServerFixture server) : IAsyn
         }
     }
 
+    [Fact]
+    public async Task A_stored_id_longer_than_255_bytes_never_breaks_a_page_token()
+    {
+        var user = "long-ids-" + _tag;
+        var ids = new List<string> { new string('x', 300), new string('é', 600), SessionId.New() };
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var item = Active(SessionId.New(), user, "p", "i", "2032-07-13T00:00:00Z", "2032-08-13T00:00:00Z", $"2032-07-13T0{i}:00:00Z");
+            item[SessionItem.Id] = SessionItem.S(ids[i]);
+            await GoWrittenItems.PutAsync(server.Client, _table, item);
+        }
+
+        var byUser = await WalkAsync(page => _store.ListByUserAsync(user, page), 1);
+        var byTime = await WalkAsync(page => _store.ListByTimeRangeAsync(s_day.AddDays(-1), s_day.AddDays(-1).AddHours(3), page), 1);
+
+        byUser.SelectMany(p => p).Select(s => s.Id).Should().Equal(ids[2], ids[1], ids[0]);
+        byTime.SelectMany(p => p).Select(s => s.Id).Should().Equal(ids[2], ids[1], ids[0]);
+    }
+
     private string User() => "lister-" + _tag;
 
     private string Profile() => "profile-" + _tag;
