@@ -56,6 +56,10 @@ internal sealed record SessionListJson(IReadOnlyList<SessionJson> Items, string?
 /// </summary>
 internal sealed record BulkResultJson(string Action, int Count, string? User, int Skipped, int Failed, IReadOnlyList<string> FailedIds);
 
+/// <summary>The result of <c>table migrate --json</c>; <see cref="Migrated"/> counts what would change in a dry run.</summary>
+internal sealed record MigrationJson(
+    string Table, bool DryRun, int Scanned, int Migrated, int AlreadyCanonical, int Skipped, int Failed, IReadOnlyList<string> FailedIds);
+
 /// <summary>The result of <c>table describe --json</c> and <c>table create --json</c>.</summary>
 internal sealed record TableJson(
     string Name,
@@ -75,4 +79,5 @@ internal sealed record TableIndexJson(string Name, IReadOnlyList<string> Key, st
 [JsonSerializable(typeof(SessionListJson))]
 [JsonSerializable(typeof(BulkResultJson))]
 [JsonSerializable(typeof(TableJson))]
+[JsonSerializable(typeof(MigrationJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
