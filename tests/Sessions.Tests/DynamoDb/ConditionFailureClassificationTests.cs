@@ -175,6 +175,22 @@ public sealed class ConditionFailureClassificationTests
             && r.ExpressionAttributeValues[SessionExpressions.ExpiresValue].S == SessionTimestamp.Format(_session.ExpiresAt));
     }
 
+    [Fact]
+    public async Task Touch_of_an_item_that_changes_under_every_attempt_fails_closed_after_three_writes()
+    {
+        var item = SessionItem.ToItem(_session, TimeSpan.FromHours(1));
+        item[SessionItem.ExpiresAt] = SessionItem.S(GoWrittenItems.Rfc3339Nano(_session.ExpiresAt, TimeSpan.FromHours(2)));
+        _client.Setup(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConditionalCheckFailedException("refused") { Item = item });
+
+        var error = (await FluentActions.Awaiting(() => _store.TouchAsync(_session.Id)).Should().ThrowAsync<SessionStoreException>()).Which;
+
+        error.Should().BeOfType<SessionStoreException>("it is not a verdict on the session, and it is not served");
+        error.Message.Should().Contain("changed during each of 3 Touch attempts");
+        _client.Verify(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+        _client.VerifyNoOtherCalls();
+    }
+
     [Theory]
     [InlineData("NULL")]
     [InlineData("string")]
