@@ -24,7 +24,7 @@ public abstract class GoWrittenItemTests(DynamoDbServerFixture server) : IAsyncL
     public async Task InitializeAsync()
     {
         _table = await server.SharedTableAsync();
-        _returnsOldItem = await ReturnsOldItemOnFailedConditionAsync(server.Client, _table);
+        _returnsOldItem = (await server.CapabilitiesAsync()).ReturnsOldItemOnConditionFailure;
         _store = new DynamoDbSessionStore(server.CreateClient(_wire), Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
     }
 

@@ -47,31 +47,4 @@ internal static class GoWrittenItems
 
     public static async Task<Dictionary<string, AttributeValue>> RawAsync(IAmazonDynamoDB client, string table, string id) =>
         (await client.GetItemAsync(new GetItemRequest { TableName = table, Key = SessionItem.Key(id), ConsistentRead = true })).Item;
-
-    /// <summary>Whether the server returns the old item with a failed condition (ALL_OLD); dynalite does not.</summary>
-    public static async Task<bool> ReturnsOldItemOnFailedConditionAsync(IAmazonDynamoDB client, string table)
-    {
-        var id = SessionId.New();
-        await client.PutItemAsync(new PutItemRequest { TableName = table, Item = new() { [SessionItem.Id] = SessionItem.S(id) } });
-        try
-        {
-            await client.PutItemAsync(new PutItemRequest
-            {
-                TableName = table,
-                Item = new() { [SessionItem.Id] = SessionItem.S(id) },
-                ConditionExpression = "attribute_not_exists(#id)",
-                ExpressionAttributeNames = new() { ["#id"] = SessionItem.Id },
-                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-            });
-            throw new InvalidOperationException("The probe's condition did not fail.");
-        }
-        catch (ConditionalCheckFailedException failed)
-        {
-            return failed.Item is { Count: > 0 };
-        }
-        finally
-        {
-            await client.DeleteItemAsync(new DeleteItemRequest { TableName = table, Key = SessionItem.Key(id) });
-        }
-    }
 }
