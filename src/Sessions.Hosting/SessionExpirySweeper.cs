@@ -140,9 +140,8 @@ internal sealed partial class SessionExpirySweeper : BackgroundService
     private async Task SweepAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var activity = SessionHostingTelemetry.ActivitySource.StartActivity(SessionHostingTelemetry.SweepActivity, ActivityKind.Internal);
-        activity?.SetTag(SessionHostingTelemetry.InstanceTag, InstanceName);
-        activity?.SetTag(SessionHostingTelemetry.FenceTag, _held!.Fence);
+        using var activity = SessionHostingTelemetry.ActivitySource.StartActivity(SessionHostingTelemetry.SweepActivity, ActivityKind.Internal, parentContext: default,
+            tags: [new(SessionHostingTelemetry.InstanceTag, InstanceName), new(SessionHostingTelemetry.FenceTag, _held!.Fence)]);
 
         var examined = 0;
         var expired = 0;
