@@ -19,7 +19,7 @@ namespace Sessions.Hosting;
 internal sealed partial class SessionExpirySweeper : BackgroundService
 {
     private const int MaxPageSize = 100;
-    private const int MaxConcurrentWrites = 8;
+    internal const int MaxConcurrentWrites = 8;
 
     private readonly ISessionStore _store;
     private readonly ISweepLease _lease;

@@ -96,19 +96,6 @@ public abstract class HostingTelemetryTests(DynamoDbServerFixture server) : IDis
 
         _measurements.Enqueue((instrument.Name, value, copy));
     }
-
-    private sealed class ListLogger<T> : ILogger<T>
-    {
-        public ConcurrentQueue<(int Id, LogLevel Level, string Message)> Entries { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
-    }
 }
 
 public sealed class HostingTelemetryTestsOnDynalite(DynamoDbServerFixture server) : HostingTelemetryTests(server), IClassFixture<DynamoDbServerFixture>;
