@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -111,7 +112,11 @@ internal sealed partial class SessionExpirySweeper : BackgroundService
         if (!lease.IsHeldBy(InstanceName, now))
         {
             _held = null;
-            Log.LeaseHeldElsewhere(_logger, InstanceName, lease.Owner, _storeName, lease.ExpiresAt);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var holder = Printable(lease.Owner);
+                Log.LeaseHeldElsewhere(_logger, InstanceName, holder, _storeName, lease.ExpiresAt);
+            }
             var untilLapse = lease.ExpiresAt - now;
             return untilLapse > TimeSpan.Zero && untilLapse < _options.Interval ? untilLapse : _options.Interval;
         }
@@ -231,6 +236,30 @@ internal sealed partial class SessionExpirySweeper : BackgroundService
                 }
             }
         }
+    }
+
+    /// <summary>Stored text as it may appear in a log line: control characters escaped as <c>\uXXXX</c>.</summary>
+    internal static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>The tenure ended during a run (renewal refused, or the lease lapsed before a write).</summary>

@@ -101,3 +101,13 @@ public sealed class ExpirySweeperFencingTests
         public Task<SessionPage> ListByTimeRangeAsync(DateTimeOffset createdFrom, DateTimeOffset createdBefore, PageRequest? page = null, CancellationToken cancellationToken = default) => inner.ListByTimeRangeAsync(createdFrom, createdBefore, page, cancellationToken);
     }
 }
+
+public sealed class SweeperLogTextTests
+{
+    [Fact]
+    public void A_lease_holder_name_read_from_the_table_is_logged_with_control_characters_escaped()
+    {
+        SessionExpirySweeper.Printable("pod-1\nFAKE ENTRY\u001b[31m").Should().Be("pod-1\\u000aFAKE ENTRY\\u001b[31m");
+        SessionExpirySweeper.Printable("pod-1").Should().Be("pod-1");
+    }
+}
