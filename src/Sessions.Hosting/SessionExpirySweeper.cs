@@ -117,6 +117,7 @@ internal sealed partial class SessionExpirySweeper : BackgroundService
                 var holder = Printable(lease.Owner);
                 Log.LeaseHeldElsewhere(_logger, InstanceName, holder, _storeName, lease.ExpiresAt);
             }
+
             var untilLapse = lease.ExpiresAt - now;
             return untilLapse > TimeSpan.Zero && untilLapse < _options.Interval ? untilLapse : _options.Interval;
         }
