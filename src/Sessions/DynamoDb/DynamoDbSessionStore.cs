@@ -94,6 +94,9 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     /// <summary>Gets the name of the table the store reads and writes.</summary>
     public string TableName => _tableName;
 
+    /// <summary>Gets the DynamoDB client the store sends its requests through (for a health check or a lease on the same table).</summary>
+    public IAmazonDynamoDB Client => _client;
+
     /// <inheritdoc />
     public Task<ServerSession> CreateAsync(ServerSession session, CancellationToken cancellationToken = default)
     {

@@ -28,6 +28,12 @@ internal static class SessionItem
     public const string Version = "version";
     public const string Ttl = "ttl";
 
+    /// <summary>
+    /// The id prefix of the library's own items that are not sessions (the hosting package's sweeper lease,
+    /// <c>lease#expiry-sweeper</c>). Such an item carries no index key, so no list meets it; a scan skips it.
+    /// </summary>
+    public const string ReservedIdPrefix = "lease#";
+
     public static Dictionary<string, AttributeValue> ToItem(ServerSession session, TimeSpan retention)
     {
         var item = new Dictionary<string, AttributeValue>(16, StringComparer.Ordinal)

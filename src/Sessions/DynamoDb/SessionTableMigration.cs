@@ -71,7 +71,10 @@ public static class SessionTableMigration
             var page = await SendAsync(tableName, null, () => client.ScanAsync(
                 new ScanRequest { TableName = tableName, Limit = options.PageSize, ExclusiveStartKey = startKey, ConsistentRead = true },
                 cancellationToken)).ConfigureAwait(false);
-            await Parallel.ForEachAsync(page.Items ?? [], parallel, async (item, ct) =>
+            // The library's own non-session items (the sweeper's lease) are neither counted nor touched.
+            var sessions = (page.Items ?? []).Where(item => !(item.TryGetValue(SessionItem.Id, out var id) && id.S is { } s
+                && s.StartsWith(SessionItem.ReservedIdPrefix, StringComparison.Ordinal)));
+            await Parallel.ForEachAsync(sessions, parallel, async (item, ct) =>
                 run.Count(item, await Record(() => MigrateItemAsync(client, tableName, item, options, ct)).ConfigureAwait(false))).ConfigureAwait(false);
 
             startKey = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;

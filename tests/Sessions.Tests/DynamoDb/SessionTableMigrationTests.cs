@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
+using Sessions.Hosting.Leases;
 using static Sessions.Tests.DynamoDb.GoWrittenItems;
 
 namespace Sessions.Tests.DynamoDb;
@@ -107,6 +108,22 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
         run.FailedIds.Should().Equal(corrupt);
         run.Failures[corrupt].Should().BeOfType<SessionCorruptException>().Which.AttributeName.Should().Be(SessionItem.ExpiresAt);
         (await RawAsync(server.Client, _table, corrupt))[SessionItem.ExpiresAt].S.Should().Be("soon");
+    }
+
+    [Fact]
+    public async Task The_sweepers_lease_item_is_neither_migrated_nor_counted()
+    {
+        DynamoDbSweepLease.Key.Should().StartWith(SessionItem.ReservedIdPrefix);
+        var lease = new DynamoDbSweepLease(server.Client, _table);
+        await lease.TryTakeAsync("host-a", TimeSpan.FromMinutes(2), s_now, default);
+        var before = await RawAsync(server.Client, _table, DynamoDbSweepLease.Key);
+        var ids = await PutGoItemsAsync(2);
+
+        var run = await SessionTableMigration.MigrateAsync(server.Client, _table);
+
+        (run.Scanned, run.Migrated, run.Failed).Should().Be((2, 2, 0));
+        (await RawAsync(server.Client, _table, DynamoDbSweepLease.Key)).Should().BeEquivalentTo(before);
+        ids.Should().HaveCount(2);
     }
 
     [Fact]
