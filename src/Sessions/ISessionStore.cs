@@ -26,9 +26,11 @@ public interface ISessionStore
 
     /// <summary>
     /// Writes a changed session if nobody changed it since it was read: the stored <see cref="ServerSession.Version"/>
-    /// must equal <paramref name="session"/>'s and the stored session must be Active. Writes only Status, ExpiresAt,
-    /// SourceIdentity, RevokedBy and RevokedReason (plus UpdatedAt and Version + 1); never the identity fields or the
-    /// Touch-owned LastAccessAt and RequestCount.
+    /// must equal <paramref name="session"/>'s and the stored session must be Active. Expiry is terminal: once the
+    /// stored ExpiresAt has passed, an update may end the session (Expired, Revoked) but not keep it Active. The new
+    /// ExpiresAt must be after the stored StartedAt (the caller's StartedAt is not written). Writes only Status,
+    /// ExpiresAt, SourceIdentity, RevokedBy and RevokedReason (plus UpdatedAt and Version + 1); never the identity
+    /// fields or the Touch-owned LastAccessAt and RequestCount.
     /// </summary>
     /// <param name="session">The changed session, as read (with its Version) and then modified.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -36,6 +38,8 @@ public interface ISessionStore
     /// <exception cref="SessionNotFoundException">No such session.</exception>
     /// <exception cref="InvalidSessionTransitionException">The stored session is Revoked or Expired, or the new status is not reachable.</exception>
     /// <exception cref="SessionConcurrencyException">The stored version differs: read again and retry.</exception>
+    /// <exception cref="SessionExpiredException">The update keeps the session Active, but its stored ExpiresAt has passed.</exception>
+    /// <exception cref="ArgumentException">The new ExpiresAt is not after the stored StartedAt; nothing was written.</exception>
     Task<ServerSession> UpdateAsync(ServerSession session, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a session whatever its state; removing a missing session succeeds.</summary>
@@ -46,8 +50,9 @@ public interface ISessionStore
 
     /// <summary>
     /// The hot path, called on every credential request: atomically sets LastAccessAt to now and adds 1 to
-    /// RequestCount, only while the session is Active and not past its ExpiresAt. One write, no read; changes neither
-    /// Version nor UpdatedAt. Stop serving on <see cref="SessionNotActiveException"/>.
+    /// RequestCount, only while the session is Active and not past its ExpiresAt (its true instant, whatever form another
+    /// writer stored it in). One write, no read, for an item in the stored form; changes neither Version nor UpdatedAt.
+    /// Stop serving on <see cref="SessionNotActiveException"/> and on <see cref="SessionCorruptException"/>.
     /// </summary>
     /// <param name="id">The session id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -55,6 +60,7 @@ public interface ISessionStore
     /// <exception cref="SessionNotFoundException">No such session.</exception>
     /// <exception cref="SessionRevokedException">The session was revoked.</exception>
     /// <exception cref="SessionExpiredException">The session is Expired or past its ExpiresAt.</exception>
+    /// <exception cref="SessionCorruptException">The stored item cannot be judged (a malformed attribute): it is not served.</exception>
     Task TouchAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>

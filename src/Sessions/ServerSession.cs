@@ -65,7 +65,7 @@ public sealed record ServerSession
     /// <param name="now">The current time, usually <see cref="TimeProvider.GetUtcNow"/>.</param>
     /// <returns>A session ready for <see cref="ISessionStore.CreateAsync"/>.</returns>
     /// <exception cref="ArgumentException">A key field is empty or longer than 1,024 UTF-8 bytes.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is not positive, or ends after <see cref="DateTimeOffset.MaxValue"/>.</exception>
     public static ServerSession Start(string user, string profile, string serverInstanceId, string sourceIdentity, TimeSpan duration, DateTimeOffset now)
     {
         SessionArguments.ThrowIfInvalidKey(user);
@@ -73,8 +73,12 @@ public sealed record ServerSession
         SessionArguments.ThrowIfInvalidKey(serverInstanceId);
         ArgumentNullException.ThrowIfNull(sourceIdentity);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
-
         now = now.ToUniversalTime();
+        if (duration > DateTimeOffset.MaxValue - now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, $"The session would expire after {SessionTimestamp.Format(DateTimeOffset.MaxValue)}, the latest time that can be stored.");
+        }
+
         return new ServerSession
         {
             Id = SessionId.New(),

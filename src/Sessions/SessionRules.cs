@@ -37,14 +37,24 @@ internal static class SessionRules
     public static bool IsCreated([NotNullWhen(true)] ServerSession? stored, ServerSession created) =>
         stored is not null && stored == created;
 
-    /// <summary>Why an optimistic Update is refused, or <see langword="null"/>: not found, terminal, then version.</summary>
-    public static SessionStoreException? RefuseUpdate(ServerSession update, ServerSession? stored) => stored switch
+    /// <summary>
+    /// Why an optimistic Update at <paramref name="now"/> is refused, or <see langword="null"/>: not found, terminal,
+    /// version; then, judged on the stored copy, never its caller's: an update that keeps the session Active once its
+    /// stored ExpiresAt has passed (expiry is terminal), and an ExpiresAt not after the stored StartedAt.
+    /// </summary>
+#pragma warning disable CA2208 // The ExpiresAt of the caller's 'session' argument is the value at fault.
+    public static Exception? RefuseUpdate(ServerSession update, ServerSession? stored, DateTimeOffset now) => stored switch
     {
         null => new SessionNotFoundException(update.Id),
         { Status: not SessionStatus.Active } => new InvalidSessionTransitionException(update.Id, stored.Status, update.Status),
         _ when stored.Version != update.Version => new SessionConcurrencyException(update.Id, update.Version, stored.Version),
+        _ when update.Status == SessionStatus.Active && stored.IsExpiredAt(now) => new SessionExpiredException(update.Id, stored.ExpiresAt),
+        _ when update.ExpiresAt <= stored.StartedAt => new ArgumentException(
+            $"ExpiresAt ({SessionTimestamp.Format(update.ExpiresAt)}) must be after the stored StartedAt ({SessionTimestamp.Format(stored.StartedAt)}).",
+            "session.ExpiresAt"),
         _ => null,
     };
+#pragma warning restore CA2208
 
     /// <summary>The copy Create stores: timestamps in UTC, Version 1.</summary>
     public static ServerSession Created(ServerSession session) => session with

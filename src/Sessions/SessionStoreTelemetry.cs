@@ -4,12 +4,12 @@ using System.Diagnostics.Metrics;
 namespace Sessions;
 
 /// <summary>
-/// The library's one <see cref="ActivitySource"/> and one <see cref="Meter"/>, both named <c>Sessions</c>: a span and a
-/// duration measurement per store operation, tagged with the operation and its outcome.
+/// The store's <see cref="ActivitySource"/> and <see cref="Meter"/>, named <see cref="SessionDiagnostics.ActivitySourceName"/>
+/// and <see cref="SessionDiagnostics.MeterName"/>: a span and a duration measurement per store operation, tagged with the
+/// operation and its outcome.
 /// </summary>
 internal static class SessionStoreTelemetry
 {
-    public const string Name = "Sessions";
     public const string DurationInstrument = "sessions.store.operation.duration";
     public const string OperationTag = "sessions.operation";
     public const string OutcomeTag = "sessions.outcome";
@@ -18,9 +18,9 @@ internal static class SessionStoreTelemetry
 
     private static readonly string? Version = typeof(SessionStoreTelemetry).Assembly.GetName().Version?.ToString();
 
-    public static readonly ActivitySource ActivitySource = new(Name, Version);
+    public static readonly ActivitySource ActivitySource = new(SessionDiagnostics.ActivitySourceName, Version);
 
-    private static readonly Meter Meter = new(Name, Version);
+    private static readonly Meter Meter = new(SessionDiagnostics.MeterName, Version);
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
         DurationInstrument,

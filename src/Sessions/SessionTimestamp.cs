@@ -22,6 +22,36 @@ internal static class SessionTimestamp
     public static bool TryFormat(DateTimeOffset value, Span<char> destination) =>
         value.UtcDateTime.TryFormat(destination, out var written, Pattern, CultureInfo.InvariantCulture) && written == Length;
 
+    /// <summary>
+    /// Whether <paramref name="value"/> is in the stored form exactly (as <see cref="Format"/> writes it), the only form
+    /// whose string order is time order.
+    /// </summary>
+    public static bool IsCanonical([NotNullWhen(true)] string? value)
+    {
+        Span<char> canonical = stackalloc char[Length];
+        return value is { Length: Length }
+            && TryParse(value, out var parsed)
+            && TryFormat(parsed, canonical)
+            && canonical.SequenceEqual(value);
+    }
+
+    /// <summary>
+    /// The string bounds (inclusive) of an index key range that holds every stored <c>created_at</c> whose true instant
+    /// lies in [<paramref name="from"/>, <paramref name="before"/>), in any form the reader accepts: the stored form
+    /// lies within it, an offset shifts the written clock time by up to 14 hours, and a lower-case <c>t</c> sorts after
+    /// every upper-case <c>T</c> of the same day, so the upper bound is the end of the day 14 hours past the range.
+    /// Items the range holds beyond the true one are dropped by their true instant.
+    /// </summary>
+    public static (string Low, string High) KeyRange(DateTimeOffset from, DateTimeOffset before)
+    {
+        var reach = TimeSpan.FromHours(14) + TimeSpan.FromSeconds(1);
+        var low = from.UtcDateTime < DateTime.MinValue + reach ? DateTimeOffset.MinValue : from - reach;
+        var high = before.UtcDateTime > DateTime.MaxValue - reach ? DateTimeOffset.MaxValue : before + reach;
+
+        // "u" follows both "T" and "t": every form of that day sorts before it.
+        return (Format(low), high.UtcDateTime.ToString("yyyy'-'MM'-'dd", CultureInfo.InvariantCulture) + "u");
+    }
+
     public static DateTimeOffset Parse(string value) =>
         TryParse(value, out var result) ? result : throw new FormatException($"'{value}' is not an RFC 3339 timestamp.");
 

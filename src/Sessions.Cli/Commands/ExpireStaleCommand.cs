@@ -16,22 +16,14 @@ internal static class ExpireStaleCommand
 
         command.SetAction((result, cancellationToken) => context.WithStoreAsync(connection.Read(result), async store =>
         {
-            int expired;
+            SessionMaintenanceResult expired;
             await using (new ProgressLine(context.Console, "expiring active sessions past their expiry time"))
             {
                 expired = await store.ExpireStaleAsync(context.Time.GetUtcNow(), cancellationToken);
             }
 
-            if (result.GetValue(json))
-            {
-                JsonOutput.Write(context.Console.Out, new BulkResultJson("expired", expired, User: null));
-            }
-            else
-            {
-                context.Console.Out.WriteLine($"Expired {SessionFormat.Count(expired, "session")} past {(expired == 1 ? "its" : "their")} expiry time.");
-            }
-
-            return ExitCodes.Success;
+            return BulkSummary.Write(context.Console, expired, "expired", user: null, result.GetValue(json),
+                $"Expired {SessionFormat.Count(expired.Changed, "session")} past {(expired.Changed == 1 ? "its" : "their")} expiry time.");
         }));
         return command;
     }

@@ -20,22 +20,14 @@ internal static class RevokeUserCommand
         command.SetAction((result, cancellationToken) => context.WithStoreAsync(connection.Read(result), async store =>
         {
             var name = result.GetRequiredValue(user);
-            int revoked;
+            SessionMaintenanceResult revoked;
             await using (new ProgressLine(context.Console, $"revoking the active sessions of user {SessionFormat.Quoted(name)}"))
             {
                 revoked = await store.RevokeAllForUserAsync(name, result.GetRequiredValue(by), result.GetValue(reason) ?? string.Empty, cancellationToken);
             }
 
-            if (result.GetValue(json))
-            {
-                JsonOutput.Write(context.Console.Out, new BulkResultJson("revoked", revoked, name));
-            }
-            else
-            {
-                context.Console.Out.WriteLine($"Revoked {SessionFormat.Count(revoked, "active session")} of user {SessionFormat.Quoted(name)}.");
-            }
-
-            return ExitCodes.Success;
+            return BulkSummary.Write(context.Console, revoked, "revoked", name, result.GetValue(json),
+                $"Revoked {SessionFormat.Count(revoked.Changed, "active session")} of user {SessionFormat.Quoted(name)}.");
         }));
         return command;
     }

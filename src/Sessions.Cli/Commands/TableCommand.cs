@@ -9,15 +9,16 @@ using Sessions.DynamoDb;
 
 namespace Sessions.Cli.Commands;
 
-/// <summary><c>sessions table create</c> and <c>sessions table describe</c>: the session table itself.</summary>
+/// <summary><c>sessions table create</c>, <c>describe</c> and <c>migrate</c>: the session table itself.</summary>
 internal static class TableCommand
 {
     public static Command Create(CliContext context)
     {
-        return new Command("table", "Create or describe the DynamoDB session table.")
+        return new Command("table", "Create, describe or migrate the DynamoDB session table.")
         {
             CreateCommand(context),
             DescribeCommand(context),
+            MigrateCommand(context),
         };
     }
 
@@ -62,6 +63,78 @@ internal static class TableCommand
 
             Write(context.Console, result.GetValue(json), description);
             return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command MigrateCommand(CliContext context)
+    {
+        var json = CommandLineValues.JsonOption();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Count what would change; write nothing." };
+        var startAfter = new Option<string?>("--start-after")
+        {
+            Description = "Resume after this item id (printed when a run is interrupted). Default: the beginning; a repeated run only counts items already migrated.",
+            HelpName = "id",
+        };
+        var retention = new Option<TimeSpan?>("--retention")
+        {
+            Description = "How long items are kept after they expire: ttl = expiry + retention, for example 01:00:00 (the default, as the store's).",
+            HelpName = "d.hh:mm:ss",
+        };
+        var connection = new ConnectionOptions();
+        var command = new Command(
+            "migrate",
+            "Rewrite items written by other tools into the stored form (UTC timestamps of fixed width, no empty strings, a version, ttl), each with a conditional write that never overwrites a concurrent writer.")
+        {
+            dryRun, startAfter, retention, json,
+        };
+        connection.AddTo(command);
+        command.SetAction((result, cancellationToken) => WithClientAsync(context, connection.Read(result), async (client, table) =>
+        {
+            var options = new SessionTableMigrationOptions
+            {
+                DryRun = result.GetValue(dryRun),
+                StartAfterId = result.GetValue(startAfter),
+                Retention = result.GetValue(retention) ?? new SessionTableMigrationOptions().Retention,
+            };
+            SessionTableMigrationResult migration;
+            string? resumeAfter = null;
+            await using (var line = new ProgressLine(context.Console, $"{(options.DryRun ? "checking" : "migrating")} table '{table}'"))
+            {
+                var progress = new SynchronousProgress<SessionTableMigrationResult>(p =>
+                {
+                    resumeAfter = p.ResumeAfterId ?? resumeAfter;
+                    line.Report($"{(options.DryRun ? "checking" : "migrating")} table '{table}': {SessionFormat.Count(p.Scanned)} scanned, {SessionFormat.Count(p.Migrated)} {(options.DryRun ? "to migrate" : "migrated")}");
+                });
+                try
+                {
+                    migration = await SessionTableMigration.MigrateAsync(client, table, options, progress, cancellationToken);
+                }
+                catch (OperationCanceledException) when (resumeAfter is not null)
+                {
+                    context.Console.Error.WriteLine($"Interrupted; resume with: sessions table migrate --table {table} --start-after {ErrorReporter.OneLine(resumeAfter)}");
+                    throw;
+                }
+            }
+
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(context.Console.Out, new MigrationJson(
+                    table, migration.DryRun, migration.Scanned, migration.Migrated, migration.AlreadyCanonical, migration.Skipped, migration.Failed, migration.FailedIds));
+            }
+            else
+            {
+                context.Console.Out.WriteLine(
+                    $"{(migration.DryRun ? "Would migrate" : "Migrated")} {SessionFormat.Count(migration.Migrated)} of {SessionFormat.Count(migration.Scanned, "item")} in table '{table}': "
+                    + $"{SessionFormat.Count(migration.AlreadyCanonical)} already in the stored form, {SessionFormat.Count(migration.Skipped)} changed meanwhile (run again), {SessionFormat.Count(migration.Failed)} failed.");
+            }
+
+            foreach (var id in migration.FailedIds)
+            {
+                context.Console.Error.WriteLine($"error: item '{ErrorReporter.OneLine(id)}' cannot be migrated: {ErrorReporter.OneLine(migration.Failures[id].Message)}");
+            }
+
+            return migration.Failed == 0 && migration.Skipped == 0 ? ExitCodes.Success : ExitCodes.Incomplete;
         }));
         return command;
     }

@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>The store failed (throttling, access denied, missing table, unreachable endpoint).</summary>
     public const int StoreFailure = 3;
 
+    /// <summary>A bulk command changed what it could, but failed on some sessions (their ids are printed).</summary>
+    public const int Incomplete = 4;
+
     /// <summary>A defect in the tool itself.</summary>
     public const int Internal = 70;
 

@@ -50,8 +50,15 @@ internal sealed record SessionJson(
 /// <summary>A page of <c>list --json</c>: pass <see cref="NextToken"/> to <c>--next</c>; <see langword="null"/> on the last page.</summary>
 internal sealed record SessionListJson(IReadOnlyList<SessionJson> Items, string? NextToken);
 
-/// <summary>The result of <c>revoke-user --json</c> and <c>expire-stale --json</c>.</summary>
-internal sealed record BulkResultJson(string Action, int Count, string? User);
+/// <summary>
+/// The result of <c>revoke-user --json</c> and <c>expire-stale --json</c>: <see cref="Count"/> sessions changed,
+/// <see cref="Skipped"/> changed meanwhile by someone else, <see cref="Failed"/> not changed (ids in <see cref="FailedIds"/>).
+/// </summary>
+internal sealed record BulkResultJson(string Action, int Count, string? User, int Skipped, int Failed, IReadOnlyList<string> FailedIds);
+
+/// <summary>The result of <c>table migrate --json</c>; <see cref="Migrated"/> counts what would change in a dry run.</summary>
+internal sealed record MigrationJson(
+    string Table, bool DryRun, int Scanned, int Migrated, int AlreadyCanonical, int Skipped, int Failed, IReadOnlyList<string> FailedIds);
 
 /// <summary>The result of <c>table describe --json</c> and <c>table create --json</c>.</summary>
 internal sealed record TableJson(
@@ -72,4 +79,5 @@ internal sealed record TableIndexJson(string Name, IReadOnlyList<string> Key, st
 [JsonSerializable(typeof(SessionListJson))]
 [JsonSerializable(typeof(BulkResultJson))]
 [JsonSerializable(typeof(TableJson))]
+[JsonSerializable(typeof(MigrationJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

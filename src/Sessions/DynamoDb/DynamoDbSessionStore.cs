@@ -18,20 +18,33 @@ namespace Sessions.DynamoDb;
 /// Thread-safe; register it as a singleton. Provider faults that remain after the SDK's retries surface as
 /// <see cref="SessionStoreException"/> naming the table and the operation, with the SDK exception inside.
 /// </remarks>
-public sealed partial class DynamoDbSessionStore : ISessionStore
+public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemReportingStore
 {
     private const int MaxBatchGetKeys = 100;
     private const int MaxUnprocessedRetries = 8;
 
+    /// <summary>How many times Touch sends its write: once for a stored-form item, then again for each judgement in code.</summary>
+    private const int MaxTouchAttempts = 3;
+
+    private static readonly Comparer<ServerSession> NewestFirst = Comparer<ServerSession>.Create(static (a, b) =>
+    {
+        var byTime = b.CreatedAt.CompareTo(a.CreatedAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(b.Id, a.Id);
+    });
     private static readonly AttributeValue One = SessionItem.N(1);
     private static readonly AttributeValue Zero = SessionItem.N(0);
     private static readonly AttributeValue ActiveStatus = SessionItem.S(SessionStatus.Active.ToStorageString());
     private static readonly AttributeValue RevokedStatus = SessionItem.S(SessionStatus.Revoked.ToStorageString());
     private static readonly AttributeValue ExpiredStatus = SessionItem.S(SessionStatus.Expired.ToStorageString());
+    private static readonly AttributeValue TimestampLength = SessionItem.N(SessionTimestamp.Length);
+    private static readonly AttributeValue Tee = SessionItem.S("T");
+    private static readonly AttributeValue Zed = SessionItem.S("Z");
+    private static readonly AttributeValue NumberType = SessionItem.S("N");
 
     private static readonly Dictionary<string, string> CreateNames = Names((IdName, SessionItem.Id));
     private static readonly Dictionary<string, string> TouchNames = Names(
-        (LastAccessName, SessionItem.LastAccessAt), (CountName, SessionItem.RequestCount), (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt));
+        (LastAccessName, SessionItem.LastAccessAt), (CountName, SessionItem.RequestCount), (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt),
+        (VersionName, SessionItem.Version));
     private static readonly Dictionary<string, string> ExpireNames = Names(
         (StatusName, SessionItem.Status), (UpdatedName, SessionItem.UpdatedAt), (VersionName, SessionItem.Version));
     private static readonly Dictionary<string, string> RevokeNames = Names(
@@ -40,7 +53,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     private static readonly Dictionary<string, string> UpdateNames = Names(
         (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt), (SourceName, SessionItem.SourceIdentity),
         (UpdatedName, SessionItem.UpdatedAt), (TtlName, SessionItem.Ttl), (VersionName, SessionItem.Version),
-        (RevokedByName, SessionItem.RevokedBy), (RevokedReasonName, SessionItem.RevokedReason));
+        (RevokedByName, SessionItem.RevokedBy), (RevokedReasonName, SessionItem.RevokedReason), (StartedName, SessionItem.StartedAt));
     private static readonly Dictionary<string, string> InstanceNames = Names(
         (PartitionName, SessionItem.ServerInstanceId), (StatusName, SessionItem.Status), (IdName, SessionItem.Id));
 
@@ -80,6 +93,9 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
 
     /// <summary>Gets the name of the table the store reads and writes.</summary>
     public string TableName => _tableName;
+
+    /// <summary>Gets the DynamoDB client the store sends its requests through (for a health check or a lease on the same table).</summary>
+    public IAmazonDynamoDB Client => _client;
 
     /// <inheritdoc />
     public Task<ServerSession> CreateAsync(ServerSession session, CancellationToken cancellationToken = default)
@@ -125,7 +141,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         return RunAsync(SessionStoreOperations.Update, session.Id, async ct =>
         {
             var now = _timeProvider.GetUtcNow();
-            var values = new Dictionary<string, AttributeValue>(10, StringComparer.Ordinal)
+            var values = new Dictionary<string, AttributeValue>(16, StringComparer.Ordinal)
             {
                 [StatusValue] = SessionItem.S(session.Status.ToStorageString()),
                 [ExpiresValue] = SessionItem.Time(session.ExpiresAt),
@@ -134,21 +150,53 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
                 [TtlValue] = SessionItem.TtlOf(session.ExpiresAt, _retention),
                 [NextVersionValue] = SessionItem.N(session.Version + 1),
                 [ActiveValue] = ActiveStatus,
+                [TimestampLengthValue] = TimestampLength,
+                [TeeValue] = Tee,
+                [ZedValue] = Zed,
             };
             if (session.Version != 0)
             {
                 values[VersionValue] = SessionItem.N(session.Version);
             }
 
+            // The stored StartedAt and ExpiresAt are compared as strings, which holds for the stored form only: an item
+            // in another form fails the condition, is judged in code by its true instants, and is written on condition
+            // that it still holds the very timestamps judged.
+            var versioned = session.Version == 0 ? UpdateUnversioned : UpdateVersioned;
             var request = new UpdateItemRequest
             {
                 UpdateExpression = UpdateExpressionFor(session, values),
-                ConditionExpression = session.Version == 0 ? UpdateConditionUnversioned : UpdateCondition,
+                ConditionExpression = versioned + UpdateAfterStart + (session.Status == SessionStatus.Active ? UpdateNotExpired : string.Empty),
                 ExpressionAttributeNames = UpdateNames,
                 ExpressionAttributeValues = values,
             };
-            return await UpdateConditionallyAsync(SessionStoreOperations.Update, session.Id, request, stored =>
-                throw (SessionRules.RefuseUpdate(session, stored) ?? new SessionConcurrencyException(session.Id, session.Version, stored!.Version)), ct).ConfigureAwait(false);
+            var first = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, request, ct).ConfigureAwait(false);
+            if (first.Written is { } written)
+            {
+                return written;
+            }
+
+            var old = first.Old;
+            var stored = old is null ? null : SessionItem.FromItem(old);
+            if (SessionRules.RefuseUpdate(session, stored, now) is { } refused)
+            {
+                throw refused;
+            }
+
+            values.Remove(TimestampLengthValue);
+            values.Remove(TeeValue);
+            values.Remove(ZedValue);
+            values[SeenStartedValue] = old![SessionItem.StartedAt];
+            values[SeenExpiresValue] = old[SessionItem.ExpiresAt];
+            request.ConditionExpression = versioned + UpdateSeen;
+            var second = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, request, ct).ConfigureAwait(false);
+            if (second.Written is { } rewritten)
+            {
+                return rewritten;
+            }
+
+            stored = second.Old is null ? null : SessionItem.FromItem(second.Old);
+            throw SessionRules.RefuseUpdate(session, stored, now) ?? new SessionConcurrencyException(session.Id, session.Version, stored!.Version);
         }, cancellationToken);
     }
 
@@ -177,25 +225,56 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
                 UpdateExpression = Touch,
                 ConditionExpression = TouchCondition,
                 ExpressionAttributeNames = TouchNames,
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal)
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>(7, StringComparer.Ordinal)
                 {
                     [NowValue] = SessionItem.Time(now),
                     [OneValue] = One,
                     [ActiveValue] = ActiveStatus,
+                    [TimestampLengthValue] = TimestampLength,
+                    [TeeValue] = Tee,
+                    [ZedValue] = Zed,
+                    [NumberTypeValue] = NumberType,
                 },
                 ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
             };
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await _client.UpdateItemAsync(request, ct).ConfigureAwait(false);
-                return true;
-            }
-            catch (ConditionalCheckFailedException failed)
-            {
-                var stored = await OldItemAsync(SessionStoreOperations.Touch, id, failed, ct).ConfigureAwait(false);
+                try
+                {
+                    await _client.UpdateItemAsync(request, ct).ConfigureAwait(false);
+                    return true;
+                }
+                catch (ConditionalCheckFailedException failed)
+                {
+                    // The condition refuses every item it cannot judge as a string: judge the old item in code, by its
+                    // true instant. A corrupt item throws here, naming the attribute: fail closed.
+                    var old = await OldRawItemAsync(SessionStoreOperations.Touch, id, failed, ct).ConfigureAwait(false);
+                    var stored = old is null ? null : SessionItem.FromItem(old);
+                    if (SessionRules.RefuseTouch(id, stored, now) is { } refused)
+                    {
+                        throw refused;
+                    }
 
-                // The condition is the judge: should the stored copy look servable after all, fail closed.
-                throw SessionRules.RefuseTouch(id, stored, now) ?? new SessionExpiredException(id, stored!.ExpiresAt);
+                    if (attempt == MaxTouchAttempts)
+                    {
+                        throw new SessionStoreException(
+                            $"Session '{id}' changed during each of {MaxTouchAttempts} Touch attempts; it was not served.", id, SessionStoreOperations.Touch, _tableName, innerException: null);
+                    }
+
+                    // Active and not past its true ExpiresAt: touch it while it still holds the ExpiresAt judged, and
+                    // store that in the stored form, so that its next Touch is one request again.
+                    request.UpdateExpression = TouchRewritingExpiry;
+                    request.ConditionExpression = TouchSeenCondition;
+                    request.ExpressionAttributeValues = new Dictionary<string, AttributeValue>(6, StringComparer.Ordinal)
+                    {
+                        [NowValue] = SessionItem.Time(now),
+                        [OneValue] = One,
+                        [ActiveValue] = ActiveStatus,
+                        [NumberTypeValue] = NumberType,
+                        [ExpiresValue] = SessionItem.Time(stored!.ExpiresAt),
+                        [SeenExpiresValue] = old![SessionItem.ExpiresAt],
+                    };
+                }
             }
         }, cancellationToken);
     }
@@ -205,7 +284,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     {
         SessionArguments.ThrowIfInvalidId(id);
         SessionArguments.ThrowIfInvalidRevoker(revokedBy, reason);
-        return TransitionAsync(SessionStoreOperations.Revoke, id, Revoke, RevokeNames, RevokedStatus, values =>
+        return TransitionAsync(SessionStoreOperations.Revoke, id, (Revoke, RevokeResettingVersion), RevokeNames, RevokedStatus, values =>
         {
             values[RevokedByValue] = SessionItem.S(revokedBy);
             values[RevokedReasonValue] = SessionItem.S(reason);
@@ -216,7 +295,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public Task<ServerSession> ExpireAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return TransitionAsync(SessionStoreOperations.Expire, id, Transition, ExpireNames, ExpiredStatus, static _ => { }, stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
+        return TransitionAsync(SessionStoreOperations.Expire, id, (Transition, TransitionResettingVersion), ExpireNames, ExpiredStatus, static _ => { }, stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -254,7 +333,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             {
                 0 => [],
                 1 => await ReadAsync(ids[0], ct).ConfigureAwait(false) is { } one ? [one] : [],
-                _ => (await BatchReadAsync(ids, ct).ConfigureAwait(false)).Values,
+                _ => (await BatchReadAsync(ids, onCorrupt: null, ct).ConfigureAwait(false)).Values,
             };
 
             return candidates
@@ -295,6 +374,8 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         SessionArguments.ThrowIfInvalidRange(createdFrom, createdBefore);
         var query = PageQuery.ForTimeRange(createdFrom, createdBefore);
         var cursor = PageToken.Decode(page, query, streams: 1)[0];
+        var range = SessionTimestamp.KeyRange(createdFrom, createdBefore);
+        PageToken.ThrowIfOutside([cursor], range);
         if (createdFrom == createdBefore || cursor.State == PageCursorState.Done)
         {
             return Task.FromResult(SessionPage.Empty);
@@ -305,27 +386,47 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         {
             // One query per status partition of gsi-status, each newest first from the same cursor, merged into one
             // newest-first page. Active first: a session only ever leaves Active, so one that changes status between
-            // the queries is in a later query's partition, never in none.
-            var range = (SessionItem.Time(createdFrom), SessionItem.Time(createdBefore.AddTicks(-1)));
-            var active = await QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ActiveStatus.S, cursor, limit, range, ct).ConfigureAwait(false);
+            // the queries is in a later query's partition, never in none. The key range reaches past the true range by
+            // as much as other writers' forms of created_at can differ from the stored form; the keys beyond the true
+            // range are dropped by their true instant before any item is read.
+            var keys = (SessionItem.S(range.Low), SessionItem.S(range.High));
+            var active = await QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ActiveStatus.S, cursor, limit, keys, ct).ConfigureAwait(false);
             var terminal = await Task.WhenAll(
-                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, RevokedStatus.S, cursor, limit, range, ct),
-                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ExpiredStatus.S, cursor, limit, range, ct)).ConfigureAwait(false);
+                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, RevokedStatus.S, cursor, limit, keys, ct),
+                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ExpiredStatus.S, cursor, limit, keys, ct)).ConfigureAwait(false);
             var (taken, next) = IndexPageMerge.Merge([active, .. terminal], limit);
 
-            var items = await BatchReadAsync(taken.Select(k => k.Id).ToList(), ct).ConfigureAwait(false);
+            taken.RemoveAll(k => SessionTimestamp.TryParse(k.CreatedAt, out var created) && (created < createdFrom || created >= createdBefore));
+            var items = await BatchReadAsync(taken.Select(k => k.Id).ToList(), onCorrupt: null, ct).ConfigureAwait(false);
             var sessions = taken
                 .Select(k => items.TryGetValue(k.Id, out var s) && s.CreatedAt >= createdFrom && s.CreatedAt < createdBefore ? s : null)
                 .OfType<ServerSession>()
+                .Order(NewestFirst)
                 .ToList();
             var token = next.State == PageCursorState.Done ? null : PageToken.Encode(query, [next]);
             return new SessionPage(sessions, token);
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
+    Task<SessionPage> ICorruptItemReportingStore.ListByUserAsync(string user, PageRequest page, Action<SessionCorruptException> corrupt, CancellationToken cancellationToken)
+    {
+        SessionArguments.ThrowIfInvalidKey(user);
+        return ListIndexAsync(SessionStoreOperations.ListByUser, SessionTable.UserIndex, SessionItem.User, user, PageQuery.ForUser(user), page,
+            s => string.Equals(s.User, user, StringComparison.Ordinal), cancellationToken, corrupt);
+    }
+
+    /// <inheritdoc />
+    Task<SessionPage> ICorruptItemReportingStore.ListByStatusAsync(SessionStatus status, PageRequest page, Action<SessionCorruptException> corrupt, CancellationToken cancellationToken)
+    {
+        SessionArguments.ThrowIfInvalidStatus(status);
+        return ListIndexAsync(SessionStoreOperations.ListByStatus, SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), PageQuery.ForStatus(status), page,
+            s => s.Status == status, cancellationToken, corrupt);
+    }
+
     private Task<SessionPage> ListIndexAsync(
         string operation, string indexName, string partitionAttribute, string partitionValue, PageQuery query, PageRequest? page,
-        Func<ServerSession, bool> matches, CancellationToken cancellationToken)
+        Func<ServerSession, bool> matches, CancellationToken cancellationToken, Action<SessionCorruptException>? onCorrupt = null)
     {
         var cursor = PageToken.Decode(page, query, streams: 1)[0];
         if (cursor.State == PageCursorState.Done)
@@ -337,12 +438,14 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         return RunAsync(operation, null, async ct =>
         {
             var index = await QueryIndexAsync(indexName, partitionAttribute, partitionValue, cursor, limit, range: null, ct).ConfigureAwait(false);
-            var items = await BatchReadAsync(index.Keys.Select(k => k.Id).ToList(), ct).ConfigureAwait(false);
+            var items = await BatchReadAsync(index.Keys.Select(k => k.Id).ToList(), onCorrupt, ct).ConfigureAwait(false);
 
-            // The index is eventually consistent: keep only items whose consistent, current state still matches.
+            // The index is eventually consistent: keep only items whose consistent, current state still matches. The
+            // index orders by the string of created_at; the page, by its true instant.
             var sessions = index.Keys
                 .Select(k => items.TryGetValue(k.Id, out var s) && matches(s) ? s : null)
                 .OfType<ServerSession>()
+                .Order(NewestFirst)
                 .ToList();
             var token = index.Next.State == PageCursorState.Done ? null : PageToken.Encode(query, [index.Next]);
             return new SessionPage(sessions, token);
@@ -388,75 +491,113 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         return new IndexPage(KeysOf(response.Items).ToList(), next);
     }
 
+    /// <summary>
+    /// Active → <paramref name="target"/> in one conditional write. An item whose version is there but not a number
+    /// (NULL, a string) cannot be counted up, yet must still be revocable: a second write replaces its version with 1.
+    /// </summary>
     private Task<ServerSession> TransitionAsync(
-        string operation, string id, string updateExpression, Dictionary<string, string> names, AttributeValue target,
+        string operation, string id, (string Counting, string ResettingVersion) updateExpressions, Dictionary<string, string> names, AttributeValue target,
         Action<Dictionary<string, AttributeValue>> addValues, Func<ServerSession?, SessionStoreException?> refuse, CancellationToken cancellationToken) =>
         RunAsync(operation, id, async ct =>
         {
-            var values = new Dictionary<string, AttributeValue>(7, StringComparer.Ordinal)
+            var values = new Dictionary<string, AttributeValue>(8, StringComparer.Ordinal)
             {
                 [StatusValue] = target,
                 [NowValue] = SessionItem.Time(_timeProvider.GetUtcNow()),
                 [ZeroValue] = Zero,
                 [OneValue] = One,
                 [ActiveValue] = ActiveStatus,
+                [NumberTypeValue] = NumberType,
             };
             addValues(values);
             var request = new UpdateItemRequest
             {
-                UpdateExpression = updateExpression,
+                UpdateExpression = updateExpressions.Counting,
                 ConditionExpression = IsActive,
                 ExpressionAttributeNames = names,
                 ExpressionAttributeValues = values,
             };
-            return await UpdateConditionallyAsync(operation, id, request, stored =>
+            var write = await TryUpdateAsync(operation, id, request, ct).ConfigureAwait(false);
+            if (write.Written is null && HasMalformedVersion(write.Old))
             {
-                if (refuse(stored) is { } refused)
-                {
-                    throw refused;
-                }
+                values.Remove(ZeroValue);
+                request.UpdateExpression = updateExpressions.ResettingVersion;
+                request.ConditionExpression = IsActiveWithMalformedVersion;
+                write = await TryUpdateAsync(operation, id, request, ct).ConfigureAwait(false);
+            }
 
-                // Not refused and no longer Active: the stored copy holds this very call's transition, applied by an
-                // earlier attempt whose answer was lost.
-                return stored is { Status: not SessionStatus.Active }
-                    ? stored
-                    : throw new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, innerException: null);
-            }, ct).ConfigureAwait(false);
+            if (write.Written is { } written)
+            {
+                return written;
+            }
+
+            var stored = write.Old is null ? null : SessionItem.FromItem(write.Old);
+            if (refuse(stored) is { } refused)
+            {
+                throw refused;
+            }
+
+            // Not refused and no longer Active: the stored copy holds this very call's transition, applied by an
+            // earlier attempt whose answer was lost.
+            return stored is { Status: not SessionStatus.Active }
+                ? stored
+                : throw new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, innerException: null);
         }, cancellationToken);
 
+    /// <summary>Whether an item is Active with a <c>version</c> that is there but not a number.</summary>
+    private static bool HasMalformedVersion(Dictionary<string, AttributeValue>? item) =>
+        item is not null
+        && item.TryGetValue(SessionItem.Status, out var status) && status.S == ActiveStatus.S
+        && item.TryGetValue(SessionItem.Version, out var version) && version.N is null;
+
     /// <summary>
-    /// Sends one conditional <c>UpdateItem</c> of <paramref name="id"/> that returns the item as written (ALL_NEW). When
-    /// the condition refuses it, <paramref name="refused"/> names the outcome from the old item: it throws, or returns
-    /// the stored copy to report as this call's result.
+    /// Sends one conditional <c>UpdateItem</c> of <paramref name="id"/>: the item as written (ALL_NEW) when the condition
+    /// holds, else the old item the condition saw (<see langword="null"/> when there is none). A write applied to an item
+    /// that then reads as corrupt throws <see cref="SessionCorruptException"/> saying that the write was applied.
     /// </summary>
-    private async Task<ServerSession> UpdateConditionallyAsync(
-        string operation, string id, UpdateItemRequest request, Func<ServerSession?, ServerSession> refused, CancellationToken cancellationToken)
+    private async Task<ConditionalWrite> TryUpdateAsync(string operation, string id, UpdateItemRequest request, CancellationToken cancellationToken)
     {
         request.TableName = _tableName;
         request.Key = SessionItem.Key(id);
         request.ReturnValues = ReturnValue.ALL_NEW;
         request.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        Dictionary<string, AttributeValue> written;
         try
         {
-            var response = await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
-            return SessionItem.FromItem(response.Attributes);
+            written = (await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false)).Attributes;
         }
         catch (ConditionalCheckFailedException failed)
         {
-            return refused(await OldItemAsync(operation, id, failed, cancellationToken).ConfigureAwait(false));
+            return new ConditionalWrite(null, await OldRawItemAsync(operation, id, failed, cancellationToken).ConfigureAwait(false));
+        }
+
+        try
+        {
+            return new ConditionalWrite(SessionItem.FromItem(written), null);
+        }
+        catch (SessionCorruptException corrupt)
+        {
+            throw new SessionCorruptException(corrupt.SessionId, corrupt.AttributeName, $"{corrupt.Message} The {operation} was applied to it.");
         }
     }
 
+    /// <summary>The item a failed condition saw, parsed: see <see cref="OldRawItemAsync"/>.</summary>
+    private async Task<ServerSession?> OldItemAsync(string operation, string id, ConditionalCheckFailedException failed, CancellationToken cancellationToken) =>
+        await OldRawItemAsync(operation, id, failed, cancellationToken).ConfigureAwait(false) is { } old ? SessionItem.FromItem(old) : null;
+
     /// <summary>The item a failed condition saw: from ALL_OLD in the same response, else one consistent read.</summary>
-    private async Task<ServerSession?> OldItemAsync(string operation, string id, ConditionalCheckFailedException failed, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, AttributeValue>?> OldRawItemAsync(string operation, string id, ConditionalCheckFailedException failed, CancellationToken cancellationToken)
     {
         if (failed.Item is { Count: > 0 } old)
         {
-            return SessionItem.FromItem(old);
+            return old;
         }
 
         Log.ReadingAfterFailedCondition(_logger, operation, _tableName, id);
-        return await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        var response = await _client.GetItemAsync(
+            new GetItemRequest { TableName = _tableName, Key = SessionItem.Key(id), ConsistentRead = true },
+            cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item ? item : null;
     }
 
     private async Task<ServerSession?> ReadAsync(string id, CancellationToken cancellationToken)
@@ -467,8 +608,11 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         return response.Item is { Count: > 0 } item ? SessionItem.FromItem(item) : null;
     }
 
-    /// <summary>Reads items by id with consistent <c>BatchGetItem</c>s of up to 100 keys, retrying unprocessed keys with backoff.</summary>
-    private async Task<Dictionary<string, ServerSession>> BatchReadAsync(List<string> ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads items by id with consistent <c>BatchGetItem</c>s of up to 100 keys, retrying unprocessed keys with backoff.
+    /// A corrupt item fails the read, unless <paramref name="onCorrupt"/> is given: it is then reported there and left out.
+    /// </summary>
+    private async Task<Dictionary<string, ServerSession>> BatchReadAsync(List<string> ids, Action<SessionCorruptException>? onCorrupt, CancellationToken cancellationToken)
     {
         var sessions = new Dictionary<string, ServerSession>(ids.Count, StringComparer.Ordinal);
         for (var offset = 0; offset < ids.Count; offset += MaxBatchGetKeys)
@@ -485,7 +629,17 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
                 {
                     foreach (var item in items)
                     {
-                        var session = SessionItem.FromItem(item);
+                        ServerSession session;
+                        try
+                        {
+                            session = SessionItem.FromItem(item);
+                        }
+                        catch (SessionCorruptException corrupt) when (onCorrupt is not null)
+                        {
+                            onCorrupt(new SessionCorruptException(corrupt.SessionId, corrupt.AttributeName, $"{corrupt.Message} (table '{_tableName}')", SessionStoreOperations.BatchGet, _tableName));
+                            continue;
+                        }
+
                         sessions[session.Id] = session;
                     }
                 }
@@ -523,12 +677,12 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         {
             return await body(cancellationToken).ConfigureAwait(false);
         }
-        catch (SessionStoreException ex) when (ex.GetType() == typeof(SessionStoreException) && ex.TableName is null)
+        catch (SessionCorruptException ex) when (ex.TableName is null)
         {
             // A corrupt item: say where it was read.
             outcome = SessionStoreTelemetry.Outcomes.Error;
             Log.ProviderFault(_logger, operation, _tableName, id, ex);
-            throw new SessionStoreException($"{ex.Message} (table '{_tableName}', operation {operation})", ex.SessionId, operation, _tableName, ex);
+            throw new SessionCorruptException(ex.SessionId, ex.AttributeName, $"{ex.Message} (table '{_tableName}', operation {operation})", operation, _tableName);
         }
         catch (Exception ex) when (ex is SessionStoreException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -584,4 +738,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
 
     private static Dictionary<string, string> Names(params (string Placeholder, string Attribute)[] names) =>
         names.ToDictionary(n => n.Placeholder, n => n.Attribute, StringComparer.Ordinal);
+
+    /// <summary>The outcome of one conditional write: the item as written, or the old item that refused it (none: not found).</summary>
+    private readonly record struct ConditionalWrite(ServerSession? Written, Dictionary<string, AttributeValue>? Old);
 }

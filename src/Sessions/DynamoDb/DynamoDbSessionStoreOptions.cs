@@ -13,8 +13,11 @@ public sealed class DynamoDbSessionStoreOptions
     /// Gets or sets how long a session's item is kept after its ExpiresAt before DynamoDB TTL may delete it
     /// (<c>ttl</c> = ExpiresAt + Retention). DynamoDB deletes expired items within days, not at once.
     /// </summary>
-    /// <value>The default value is 1 hour. Must not be negative.</value>
+    /// <value>The default value is 1 hour. Must not be negative, nor more than <see cref="MaxRetention"/>.</value>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets the longest <see cref="Retention"/>: 100 years (36,500 days), well before ExpiresAt plus Retention leaves the calendar.</summary>
+    public static TimeSpan MaxRetention { get; } = TimeSpan.FromDays(36_500);
 
     /// <summary>
     /// Gets or sets the endpoint of a DynamoDB-compatible server (DynamoDB Local, a test server). Used only when the
@@ -52,6 +55,10 @@ public sealed class DynamoDbSessionStoreOptions
         if (Retention < TimeSpan.Zero)
         {
             problems.Add($"{nameof(Retention)}: must not be negative (got {Retention}).");
+        }
+        else if (Retention > MaxRetention)
+        {
+            problems.Add($"{nameof(Retention)}: must be at most {MaxRetention.TotalDays:0} days (got {Retention}); ExpiresAt plus Retention must stay a date.");
         }
 
         if (ServiceUrl is { } serviceUrl && !IsUsableServiceUrl(serviceUrl))

@@ -19,6 +19,7 @@ internal static class SessionExpressions
     public const string TtlName = "#ttl";
     public const string CreatedName = "#created";
     public const string PartitionName = "#pk";
+    public const string StartedName = "#started";
 
     public const string NowValue = ":now";
     public const string OneValue = ":one";
@@ -35,6 +36,29 @@ internal static class SessionExpressions
     public const string PartitionValue = ":pk";
     public const string FromValue = ":from";
     public const string ToValue = ":to";
+    public const string SeenExpiresValue = ":seenexpires";
+    public const string SeenStartedValue = ":seenstarted";
+    public const string TimestampLengthValue = ":tslength";
+    public const string TeeValue = ":tee";
+    public const string ZedValue = ":zed";
+    public const string NumberTypeValue = ":numbertype";
+
+    /// <summary>
+    /// Only a timestamp in the stored form compares as a string in time order. Among the forms the reader accepts, the
+    /// stored one is the only one that is 28 characters long and holds both an upper-case <c>T</c> and an upper-case
+    /// <c>Z</c> (any other 28-character form carries an offset, or a lower-case <c>t</c> or <c>z</c>); an attribute that
+    /// is not a string fails <c>size</c> and with it the condition.
+    /// </summary>
+    public const string ExpiresIsCanonical = "size(#expires) = :tslength AND contains(#expires, :tee) AND contains(#expires, :zed)";
+
+    /// <summary>As <see cref="ExpiresIsCanonical"/>, for <c>started_at</c>.</summary>
+    public const string StartedIsCanonical = "size(#started) = :tslength AND contains(#started, :tee) AND contains(#started, :zed)";
+
+    /// <summary>A counter that ADD can increment: absent or a number (a string would fail the write as a validation error).</summary>
+    public const string CountIsNumber = "(attribute_not_exists(#count) OR attribute_type(#count, :numbertype))";
+
+    /// <summary>A version that a transition can increment: absent or a number.</summary>
+    public const string VersionIsNumber = "(attribute_not_exists(#version) OR attribute_type(#version, :numbertype))";
 
     /// <summary>Create: only when no item has the id.</summary>
     public const string NotExists = "attribute_not_exists(#id)";
@@ -42,17 +66,38 @@ internal static class SessionExpressions
     /// <summary>Touch: stamp and count in one write.</summary>
     public const string Touch = "SET #last = :now ADD #count :one";
 
-    /// <summary>Touch: only while Active and not past ExpiresAt (fixed-width UTC timestamps compare as strings).</summary>
-    public const string TouchCondition = "#status = :active AND #expires > :now";
+    /// <summary>
+    /// Touch: only while Active and not past ExpiresAt, compared as strings, which is time order only for the stored form,
+    /// so the condition also requires that form; and only while the counter and version are numbers, so that a corrupt
+    /// item is refused (and named) rather than served.
+    /// </summary>
+    public const string TouchCondition = "#status = :active AND " + ExpiresIsCanonical + " AND #expires > :now AND " + CountIsNumber + " AND " + VersionIsNumber;
+
+    /// <summary>Touch of an item whose ExpiresAt was judged in code: stamp, count and store ExpiresAt in the stored form.</summary>
+    public const string TouchRewritingExpiry = "SET #last = :now, #expires = :expires ADD #count :one";
+
+    /// <summary>Touch of an item judged in code: only while it still holds the ExpiresAt that was judged.</summary>
+    public const string TouchSeenCondition = "#status = :active AND #expires = :seenexpires AND " + CountIsNumber + " AND " + VersionIsNumber;
 
     /// <summary>Revoke and Expire: any Active session; the version grows even on items written without one.</summary>
     public const string Transition = "SET #status = :status, #updated = :now, #version = if_not_exists(#version, :zero) + :one";
 
     /// <summary>Revoke: as <see cref="Transition"/>, plus who and why.</summary>
-    public const string Revoke = Transition + ", #rby = :rby, #rreason = :rreason";
+    public const string Revoke = Transition + RevokeSets;
 
-    /// <summary>Revoke, Expire: the session must be Active.</summary>
-    public const string IsActive = "#status = :active";
+    /// <summary>Revoke and Expire of an item whose version is not a number (NULL, a string): the version starts again at 1.</summary>
+    public const string TransitionResettingVersion = "SET #status = :status, #updated = :now, #version = :one";
+
+    /// <summary>Revoke of an item whose version is not a number.</summary>
+    public const string RevokeResettingVersion = TransitionResettingVersion + RevokeSets;
+
+    /// <summary>Revoke, Expire: the session must be Active, with a version the write can increment.</summary>
+    public const string IsActive = "#status = :active AND " + VersionIsNumber;
+
+    /// <summary>Revoke, Expire: the session is Active and its version is there but not a number; the write replaces it.</summary>
+    public const string IsActiveWithMalformedVersion = "#status = :active AND attribute_exists(#version) AND NOT attribute_type(#version, :numbertype)";
+
+    private const string RevokeSets = ", #rby = :rby, #rreason = :rreason";
 
     /// <summary>Update: the mutable fields only; the revocation fields are set or removed below.</summary>
     public const string Update = "SET #status = :status, #expires = :expires, #source = :source, #updated = :now, #ttl = :ttl, #version = :next";
@@ -74,10 +119,19 @@ internal static class SessionExpressions
     public const string UpdateSettingRevocation = Update + UpdateSetsRevokedBy + UpdateSetsRevokedReason;
 
     /// <summary>Update: Active, and still at the version the caller read.</summary>
-    public const string UpdateCondition = "#status = :active AND #version = :version";
+    public const string UpdateVersioned = "#status = :active AND #version = :version";
 
     /// <summary>Update of an item written without a version (read as version 0).</summary>
-    public const string UpdateConditionUnversioned = "#status = :active AND attribute_not_exists(#version)";
+    public const string UpdateUnversioned = "#status = :active AND attribute_not_exists(#version)";
+
+    /// <summary>Update: the new ExpiresAt is after the stored StartedAt (compared as strings: the stored form only).</summary>
+    public const string UpdateAfterStart = " AND " + StartedIsCanonical + " AND #started < :expires";
+
+    /// <summary>Update that keeps the session Active: the stored ExpiresAt has not passed (expiry is terminal).</summary>
+    public const string UpdateNotExpired = " AND " + ExpiresIsCanonical + " AND #expires > :now";
+
+    /// <summary>Update of an item judged in code: only while it still holds the StartedAt and ExpiresAt that were judged.</summary>
+    public const string UpdateSeen = " AND #started = :seenstarted AND #expires = :seenexpires";
 
     /// <summary>Lists: one index partition, newest first.</summary>
     public const string PartitionKey = "#pk = :pk";

@@ -5,9 +5,9 @@ namespace Sessions.DynamoDb;
 
 /// <summary>
 /// Maps <see cref="ServerSession"/> to and from a DynamoDB item in the established layout of session tables. Reading is
-/// lenient where other tools differ (no <c>version</c> reads as 0; RFC 3339 timestamps with any fraction and offset) and
-/// strict where data is corrupt: a missing or malformed attribute is a <see cref="SessionStoreException"/> naming the
-/// item and the attribute.
+/// lenient where other tools differ (no <c>version</c> reads as 0; RFC 3339 timestamps with any fraction and offset;
+/// <c>""</c> reads as an unset string; unknown attributes are ignored) and strict where data is corrupt: a missing or
+/// malformed attribute is a <see cref="SessionCorruptException"/> naming the item and the attribute.
 /// </summary>
 internal static class SessionItem
 {
@@ -27,6 +27,12 @@ internal static class SessionItem
     public const string RevokedReason = "revoked_reason";
     public const string Version = "version";
     public const string Ttl = "ttl";
+
+    /// <summary>
+    /// The id prefix of the library's own items that are not sessions (the hosting package's sweeper lease,
+    /// <c>lease#expiry-sweeper</c>). Such an item carries no index key, so no list meets it; a scan skips it.
+    /// </summary>
+    public const string ReservedIdPrefix = "lease#";
 
     public static Dictionary<string, AttributeValue> ToItem(ServerSession session, TimeSpan retention)
     {
@@ -64,15 +70,16 @@ internal static class SessionItem
     public static ServerSession FromItem(Dictionary<string, AttributeValue> item)
     {
         var id = item.TryGetValue(Id, out var idValue) && idValue.S is { } s ? s : throw Corrupt(null, Id, "is missing or not a string");
+        var status = SessionStatusExtensions.TryParseStorageString(ReadString(item, id, Status), out var parsed)
+            ? parsed
+            : throw Corrupt(id, Status, $"holds an unknown status '{item[Status].S}'");
         return new ServerSession
         {
             Id = id,
             User = ReadString(item, id, User),
             Profile = ReadString(item, id, Profile),
             ServerInstanceId = ReadString(item, id, ServerInstanceId),
-            Status = SessionStatusExtensions.TryParseStorageString(ReadString(item, id, Status), out var status)
-                ? status
-                : throw Corrupt(id, Status, $"holds an unknown status '{item[Status].S}'"),
+            Status = status,
             StartedAt = ReadTime(item, id, StartedAt),
             LastAccessAt = ReadOptionalTime(item, id, LastAccessAt) ?? ReadTime(item, id, StartedAt),
             ExpiresAt = ReadTime(item, id, ExpiresAt),
@@ -81,15 +88,20 @@ internal static class SessionItem
             CreatedAt = ReadTime(item, id, CreatedAt),
             UpdatedAt = ReadOptionalTime(item, id, UpdatedAt) ?? ReadTime(item, id, CreatedAt),
             RevokedBy = ReadOptionalString(item, id, RevokedBy),
-            RevokedReason = ReadOptionalString(item, id, RevokedReason),
+            // A revocation may give an empty reason; other writers store "" for the reason of a session never revoked.
+            RevokedReason = ReadOptionalString(item, id, RevokedReason, emptyIsAbsent: status != SessionStatus.Revoked),
             Version = ReadOptionalCount(item, id, Version),
         };
     }
 
-    /// <summary>The <c>ttl</c> attribute: epoch seconds of ExpiresAt plus the retention, rounded up.</summary>
+    /// <summary>
+    /// The <c>ttl</c> attribute: epoch seconds of ExpiresAt plus the retention, rounded up; an expiry so far away that
+    /// the sum is past <see cref="DateTimeOffset.MaxValue"/> keeps the item until then.
+    /// </summary>
     public static AttributeValue TtlOf(DateTimeOffset expiresAt, TimeSpan retention)
     {
-        var ticks = (expiresAt + retention).UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var until = expiresAt > DateTimeOffset.MaxValue - retention ? DateTimeOffset.MaxValue : expiresAt + retention;
+        var ticks = until.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
         var seconds = (ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
         return N(seconds);
     }
@@ -102,20 +114,22 @@ internal static class SessionItem
 
     public static AttributeValue Time(DateTimeOffset value) => new() { S = SessionTimestamp.Format(value) };
 
-    public static SessionStoreException Corrupt(string? id, string attribute, string problem) =>
-        new($"Stored session '{id ?? "(no id)"}' is corrupt: attribute '{attribute}' {problem}.", id, operation: null, tableName: null, innerException: null);
+    public static SessionCorruptException Corrupt(string? id, string attribute, string problem) =>
+        new(id, attribute, $"Stored session '{id ?? "(no id)"}' is corrupt: attribute '{attribute}' {problem}.");
 
     private static string ReadString(Dictionary<string, AttributeValue> item, string id, string name) =>
         ReadOptionalString(item, id, name) ?? throw Corrupt(id, name, "is missing");
 
-    private static string? ReadOptionalString(Dictionary<string, AttributeValue> item, string id, string name)
+    /// <summary>A string attribute; absent, NULL and <c>""</c> (how other writers store an unset string) read as absent.</summary>
+    private static string? ReadOptionalString(Dictionary<string, AttributeValue> item, string id, string name, bool emptyIsAbsent = true)
     {
         if (!item.TryGetValue(name, out var value) || value.NULL == true)
         {
             return null;
         }
 
-        return value.S ?? throw Corrupt(id, name, "is not a string");
+        var text = value.S ?? throw Corrupt(id, name, "is not a string");
+        return text.Length == 0 && emptyIsAbsent ? null : text;
     }
 
     private static DateTimeOffset ReadTime(Dictionary<string, AttributeValue> item, string id, string name) =>
@@ -132,16 +146,17 @@ internal static class SessionItem
         return SessionTimestamp.TryParse(text, out var value) ? value : throw Corrupt(id, name, $"holds '{text}', which is not an RFC 3339 timestamp");
     }
 
+    /// <summary>A counter (<c>request_count</c>, <c>version</c>): absent reads as 0; NULL, any other type or a value below 0 is corrupt.</summary>
     private static long ReadOptionalCount(Dictionary<string, AttributeValue> item, string id, string name)
     {
-        if (!item.TryGetValue(name, out var value) || value.NULL == true)
+        if (!item.TryGetValue(name, out var value))
         {
             return 0;
         }
 
         if (value.N is null)
         {
-            throw Corrupt(id, name, "is not a number");
+            throw Corrupt(id, name, value.NULL == true ? "is NULL, not a number" : "is not a number");
         }
 
         return long.TryParse(value.N, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count) && count >= 0

@@ -63,7 +63,8 @@ public sealed class InMemorySessionStore : ISessionStore
         SessionArguments.ThrowIfInvalidSession(session);
         cancellationToken.ThrowIfCancellationRequested();
 
-        return Write(session.Id, stored => SessionRules.RefuseUpdate(session, stored), stored => SessionRules.Updated(stored, session, Now()));
+        var now = Now();
+        return Write(session.Id, stored => SessionRules.RefuseUpdate(session, stored, now), stored => SessionRules.Updated(stored, session, now));
     }
 
     /// <inheritdoc />
@@ -158,6 +159,7 @@ public sealed class InMemorySessionStore : ISessionStore
     public Task<SessionPage> ListByTimeRangeAsync(DateTimeOffset createdFrom, DateTimeOffset createdBefore, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidRange(createdFrom, createdBefore);
+        PageToken.ThrowIfOutside(PageToken.Decode(page, PageQuery.ForTimeRange(createdFrom, createdBefore), streams: 1), SessionTimestamp.KeyRange(createdFrom, createdBefore));
         return List(PageQuery.ForTimeRange(createdFrom, createdBefore), page, s => s.CreatedAt >= createdFrom && s.CreatedAt < createdBefore, cancellationToken);
     }
 
@@ -192,7 +194,7 @@ public sealed class InMemorySessionStore : ISessionStore
         return Task.FromResult(new SessionPage(matching, token));
     }
 
-    private Task<ServerSession> Write(string id, Func<ServerSession?, SessionStoreException?> refuse, Func<ServerSession, ServerSession> apply)
+    private Task<ServerSession> Write(string id, Func<ServerSession?, Exception?> refuse, Func<ServerSession, ServerSession> apply)
     {
         if (!_sessions.TryGetValue(id, out var slot))
         {

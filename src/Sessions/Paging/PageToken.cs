@@ -13,13 +13,19 @@ namespace Sessions;
 /// </summary>
 internal static class PageToken
 {
-    /// <summary>Longer tokens are refused before decoding.</summary>
-    public const int MaxLength = 2048;
+    /// <summary>
+    /// Longer tokens are refused before decoding. Room for three cursors of the longest keys DynamoDB stores (an id of
+    /// 2,048 bytes and a <c>created_at</c> of 1,024), so that no stored item makes a token that cannot be read back.
+    /// </summary>
+    public const int MaxLength = 16_384;
 
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
     private const int FingerprintLength = 8;
     private const int ChecksumLength = 8;
     private const string ParamName = "page";
+
+    /// <summary>The longest key DynamoDB stores: a partition key of 2,048 bytes (a sort key holds at most 1,024).</summary>
+    private const int MaxKeyBytes = 2048;
 
     /// <summary>The only characters <see cref="Encode"/> writes (base64url without padding).</summary>
     private static readonly SearchValues<char> TokenCharacters =
@@ -97,6 +103,23 @@ internal static class PageToken
         return reader.IsEmpty ? cursors : throw Invalid("it has trailing data");
     }
 
+    /// <summary>
+    /// Refuses a token whose position lies outside the key range of its query (<see cref="SessionTimestamp.KeyRange"/>):
+    /// no store could have written it, and a DynamoDB query would reject it as a provider fault.
+    /// </summary>
+    /// <exception cref="ArgumentException">A cursor lies outside the range.</exception>
+    public static void ThrowIfOutside(ReadOnlySpan<PageCursor> cursors, (string Low, string High) range)
+    {
+        foreach (var cursor in cursors)
+        {
+            if (cursor.State == PageCursorState.After
+                && (string.CompareOrdinal(cursor.CreatedAt, range.Low) < 0 || string.CompareOrdinal(cursor.CreatedAt, range.High) > 0))
+            {
+                throw Invalid("its position lies outside the query's time range");
+            }
+        }
+    }
+
     private static PageCursor ReadCursor(ref ReadOnlySpan<byte> reader)
     {
         if (reader.IsEmpty)
@@ -123,22 +146,30 @@ internal static class PageToken
         }
     }
 
+    /// <summary>Writes a string as its UTF-8 length (two bytes, big-endian) and bytes; longer strings than any key are refused.</summary>
     private static void AddString(List<byte> buffer, string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
-        buffer.Add(checked((byte)bytes.Length));
+        if (bytes.Length > MaxKeyBytes)
+        {
+            throw new SessionCorruptException(null, "id", $"An index entry holds a key of {bytes.Length} UTF-8 bytes, more than DynamoDB stores ({MaxKeyBytes}).");
+        }
+
+        buffer.Add((byte)(bytes.Length >> 8));
+        buffer.Add((byte)bytes.Length);
         buffer.AddRange(bytes);
     }
 
     private static string ReadString(ref ReadOnlySpan<byte> reader)
     {
-        if (reader.IsEmpty || reader.Length < 1 + reader[0])
+        if (reader.Length < 2 || reader.Length < 2 + ((reader[0] << 8) | reader[1]))
         {
             throw Invalid("it is truncated");
         }
 
-        var value = Encoding.UTF8.GetString(reader.Slice(1, reader[0]));
-        reader = reader[(1 + reader[0])..];
+        var length = (reader[0] << 8) | reader[1];
+        var value = Encoding.UTF8.GetString(reader.Slice(2, length));
+        reader = reader[(2 + length)..];
         return value;
     }
 

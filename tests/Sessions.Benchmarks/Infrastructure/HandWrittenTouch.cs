@@ -13,10 +13,15 @@ internal static class HandWrittenTouch
         [CountName] = "request_count",
         [StatusName] = "status",
         [ExpiresName] = "expires_at",
+        [VersionName] = "version",
     };
 
     private static readonly AttributeValue One = HandWritten.N(1);
     private static readonly AttributeValue Active = HandWritten.S("active");
+    private static readonly AttributeValue TimestampLength = HandWritten.N(28);
+    private static readonly AttributeValue Tee = HandWritten.S("T");
+    private static readonly AttributeValue Zed = HandWritten.S("Z");
+    private static readonly AttributeValue NumberType = HandWritten.S("N");
 
     public static UpdateItemRequest Request(string tableName, string id, DateTimeOffset now) => new()
     {
@@ -30,6 +35,10 @@ internal static class HandWrittenTouch
             [NowValue] = HandWritten.Time(now),
             [OneValue] = One,
             [ActiveValue] = Active,
+            [TimestampLengthValue] = TimestampLength,
+            [TeeValue] = Tee,
+            [ZedValue] = Zed,
+            [NumberTypeValue] = NumberType,
         },
         ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
     };

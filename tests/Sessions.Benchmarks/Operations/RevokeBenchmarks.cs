@@ -41,6 +41,7 @@ public class RevokeBenchmarks : OperationBenchmark
             [ZeroValue] = Zero,
             [OneValue] = One,
             [ActiveValue] = Active,
+            [NumberTypeValue] = HandWritten.S("N"),
             [RevokedByValue] = HandWritten.S(BenchmarkData.Revoker),
             [RevokedReasonValue] = HandWritten.S(BenchmarkData.Reason),
         },
@@ -75,7 +76,7 @@ public class RevokeBenchmarks : OperationBenchmark
             ConditionalExpression = new Expression
             {
                 ExpressionStatement = IsActive,
-                ExpressionAttributeValues = { [ActiveValue] = "active" },
+                ExpressionAttributeValues = { [ActiveValue] = "active", [NumberTypeValue] = "N" },
             },
             ReturnValues = ReturnValues.AllNewAttributes,
         });

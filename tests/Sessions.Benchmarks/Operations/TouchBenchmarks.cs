@@ -35,8 +35,8 @@ public class TouchBenchmarks : OperationBenchmark
             ConditionalExpression = new Expression
             {
                 ExpressionStatement = TouchCondition,
-                ExpressionAttributeNames = { [StatusName] = "status", [ExpiresName] = "expires_at" },
-                ExpressionAttributeValues = { [ActiveValue] = "active", [NowValue] = now },
+                ExpressionAttributeNames = { [StatusName] = "status", [ExpiresName] = "expires_at", [VersionName] = "version" },
+                ExpressionAttributeValues = { [ActiveValue] = "active", [NowValue] = now, [TimestampLengthValue] = 28, [TeeValue] = "T", [ZedValue] = "Z", [NumberTypeValue] = "N" },
             },
         });
     }

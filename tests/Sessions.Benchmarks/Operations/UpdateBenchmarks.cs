@@ -6,7 +6,10 @@ using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.Benchmarks.Operations;
 
-/// <summary>Update: one UpdateItem of the mutable fields, on condition of Active and the caller's version, ALL_NEW back.</summary>
+/// <summary>
+/// Update: one UpdateItem of the mutable fields, on condition of Active, the caller's version, and stored StartedAt and
+/// ExpiresAt in the stored form (after StartedAt, not yet expired); ALL_NEW back.
+/// </summary>
 public class UpdateBenchmarks : OperationBenchmark
 {
     /// <summary>An Active session has no revocation fields, so the update removes them.</summary>
@@ -22,6 +25,7 @@ public class UpdateBenchmarks : OperationBenchmark
         [VersionName] = "version",
         [RevokedByName] = "revoked_by",
         [RevokedReasonName] = "revoked_reason",
+        [StartedName] = "started_at",
     };
 
     private static readonly AttributeValue Active = HandWritten.S("active");
@@ -38,7 +42,7 @@ public class UpdateBenchmarks : OperationBenchmark
             TableName = TableName,
             Key = HandWritten.Key(s.Id),
             UpdateExpression = Expression,
-            ConditionExpression = UpdateCondition,
+            ConditionExpression = UpdateVersioned + UpdateAfterStart + UpdateNotExpired,
             ExpressionAttributeNames = Names,
             ExpressionAttributeValues = new()
             {
@@ -49,6 +53,9 @@ public class UpdateBenchmarks : OperationBenchmark
                 [TtlValue] = HandWritten.Ttl(s.ExpiresAt, BenchmarkData.Retention),
                 [NextVersionValue] = HandWritten.N(s.Version + 1),
                 [ActiveValue] = Active,
+                [TimestampLengthValue] = HandWritten.N(28),
+                [TeeValue] = HandWritten.S("T"),
+                [ZedValue] = HandWritten.S("Z"),
                 [VersionValue] = HandWritten.N(s.Version),
             },
             ReturnValues = ReturnValue.ALL_NEW,

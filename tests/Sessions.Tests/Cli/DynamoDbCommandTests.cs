@@ -32,6 +32,34 @@ public abstract class DynamoDbCommandTests(DynamoDbServerFixture server)
     }
 
     [Fact]
+    public async Task Table_migrate_counts_in_a_dry_run_then_migrates_and_exits_4_naming_an_item_it_cannot_migrate()
+    {
+        var table = await server.CreateTableAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(SessionId.New());
+            await GoWrittenItems.PutAsync(server.Client, table, GoWrittenItems.Active(ids[^1], "u", "p", "i", "2034-05-06T09:00:00Z", "2034-05-06T11:00:00+02:00"));
+        }
+
+        var dry = await RunAsync("table", "migrate", "--table", table, "--dry-run", "--json");
+        dry.ExitCode.Should().Be(0, dry.ToString());
+        dry.Json().GetProperty("migrated").GetInt32().Should().Be(3);
+        dry.Json().GetProperty("dryRun").GetBoolean().Should().BeTrue();
+
+        var corrupt = GoWrittenItems.Active(SessionId.New(), "u", "p", "i", "2034-05-06T09:00:00Z", "never");
+        await GoWrittenItems.PutAsync(server.Client, table, corrupt);
+        var run = await RunAsync("table", "migrate", "--table", table, "--retention", "02:00:00");
+        run.ExitCode.Should().Be(4, run.ToString());
+        run.Out.Should().Be($"Migrated 3 of 4 items in table '{table}': 0 already in the stored form, 0 changed meanwhile (run again), 1 failed.\n");
+        run.Error.Should().Contain(corrupt["id"].S).And.Contain("'expires_at'");
+
+        var again = await RunAsync("table", "migrate", "--table", table, "--retention", "02:00:00", "--json");
+        again.Json().GetProperty("alreadyCanonical").GetInt32().Should().Be(3);
+        (await GoWrittenItems.RawAsync(server.Client, table, ids[0]))["expires_at"].S.Should().Be("2034-05-06T09:00:00.0000000Z");
+    }
+
+    [Fact]
     public async Task A_bad_id_exits_2_and_a_missing_table_exits_3_naming_it()
     {
         var bad = await RunAsync("show", "NOT-AN-ID", "--table", "sessions-absent");

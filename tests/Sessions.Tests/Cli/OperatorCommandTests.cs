@@ -225,7 +225,7 @@ public sealed class OperatorCommandTests
         var result = await _cli.RunAsync("revoke-user", "erin", "--by", "ops", "--reason", "left", "--table", Table);
 
         result.ExitCode.Should().Be(0, result.ToString());
-        result.Out.Should().Be("Revoked 2 active sessions of user 'erin'.\n");
+        result.Out.Should().Be("Revoked 2 active sessions of user 'erin'. Skipped 0 (changed meanwhile); failed 0.\n");
         (await _cli.Store.GetAsync(a1.Id)).Status.Should().Be(SessionStatus.Revoked);
         (await _cli.Store.GetAsync(a2.Id)).Status.Should().Be(SessionStatus.Revoked);
         (await _cli.Store.GetAsync(other.Id)).Status.Should().Be(SessionStatus.Active);
@@ -233,6 +233,34 @@ public sealed class OperatorCommandTests
         var json = await _cli.RunAsync("revoke-user", "erin", "--by", "ops", "--table", Table, "--json");
         json.Json().GetProperty("count").GetInt32().Should().Be(0);
         json.Json().GetProperty("action").GetString().Should().Be("revoked");
+    }
+
+    [Fact]
+    public async Task Revoke_user_goes_on_past_a_session_it_cannot_revoke_prints_the_summary_and_exits_4()
+    {
+        var good = await _cli.CreateAsync(user: "gina");
+        var bad = await _cli.CreateAsync(user: "gina");
+        var gone = await _cli.CreateAsync(user: "gina");
+        var store = new Mock<ISessionStore>(MockBehavior.Strict);
+        store.Setup(s => s.ListByUserAsync("gina", It.IsAny<PageRequest?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new SessionPage([bad, good, gone], null));
+        store.Setup(s => s.RevokeAsync(good.Id, "ops", "left", It.IsAny<CancellationToken>())).Returns(() => _cli.Store.RevokeAsync(good.Id, "ops", "left"));
+        store.Setup(s => s.RevokeAsync(bad.Id, "ops", "left", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new SessionCorruptException(bad.Id, "version", $"Stored session '{bad.Id}' is corrupt: attribute 'version' is not a number."));
+        store.Setup(s => s.RevokeAsync(gone.Id, "ops", "left", It.IsAny<CancellationToken>())).ThrowsAsync(new SessionNotFoundException(gone.Id));
+        _cli.StoreOverride = store.Object;
+
+        var result = await _cli.RunAsync("revoke-user", "gina", "--by", "ops", "--reason", "left", "--table", Table);
+
+        result.ExitCode.Should().Be(4, result.ToString());
+        result.Out.Should().Be("Revoked 1 active session of user 'gina'. Skipped 1 (changed meanwhile); failed 1.\n");
+        result.Error.Should().Contain(bad.Id).And.Contain("'version'");
+        (await _cli.Store.GetAsync(good.Id)).Status.Should().Be(SessionStatus.Revoked);
+
+        var json = await _cli.RunAsync("revoke-user", "gina", "--by", "ops", "--reason", "left", "--table", Table, "--json");
+        json.ExitCode.Should().Be(4, json.ToString());
+        json.Json().GetProperty("failed").GetInt32().Should().Be(1);
+        json.Json().GetProperty("failedIds").EnumerateArray().Select(e => e.GetString()).Should().Equal(bad.Id);
     }
 
     [Fact]

@@ -109,6 +109,33 @@ public sealed class DynamoDbRegistrationTests
         FluentActions.Invoking(() => provider.GetRequiredService<IStartupValidator>().Validate()).Should().NotThrow();
     }
 
+    [Theory]
+    [InlineData(36_501)]
+    [InlineData(10_675_199)]
+    public void A_retention_that_would_overflow_the_calendar_fails_at_start_up_naming_Retention(int days)
+    {
+        var retention = days == 10_675_199 ? TimeSpan.MaxValue : TimeSpan.FromDays(days);
+        using var provider = new ServiceCollection()
+            .AddSingleton(Mock.Of<IAmazonDynamoDB>())
+            .AddSessionStore(o => { o.TableName = "sessions"; o.Retention = retention; })
+            .BuildServiceProvider(Strict);
+
+        FluentActions.Invoking(() => provider.GetRequiredService<IStartupValidator>().Validate())
+            .Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Retention").And.Contain("36500 days");
+    }
+
+    [Fact]
+    public void The_longest_retention_is_accepted_and_its_ttl_of_the_latest_expiry_does_not_overflow()
+    {
+        using var provider = new ServiceCollection()
+            .AddSingleton(Mock.Of<IAmazonDynamoDB>())
+            .AddSessionStore(o => { o.TableName = "sessions"; o.Retention = DynamoDbSessionStoreOptions.MaxRetention; })
+            .BuildServiceProvider(Strict);
+
+        provider.GetRequiredService<ISessionStore>().Should().NotBeNull();
+        SessionItem.TtlOf(DateTimeOffset.MaxValue, DynamoDbSessionStoreOptions.MaxRetention).N.Should().NotBeNullOrEmpty();
+    }
+
     [Fact]
     public void A_negative_retention_fails_at_start_up_naming_Retention()
     {

@@ -137,17 +137,80 @@ public sealed class ConditionFailureClassificationTests
     }
 
     [Fact]
-    public async Task A_corrupt_old_item_becomes_SessionStoreException_naming_the_item_and_attribute()
+    public async Task A_corrupt_old_item_becomes_SessionCorruptException_naming_the_item_and_attribute()
     {
         var item = SessionItem.ToItem(_session, TimeSpan.FromHours(1));
         item[SessionItem.Status] = new AttributeValue { S = "paused" };
         _client.Setup(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ConditionalCheckFailedException("refused") { Item = item });
 
-        var error = (await FluentActions.Awaiting(() => _store.TouchAsync(_session.Id)).Should().ThrowAsync<SessionStoreException>()).Which;
+        var error = (await FluentActions.Awaiting(() => _store.TouchAsync(_session.Id)).Should().ThrowAsync<SessionCorruptException>()).Which;
+
+        error.AttributeName.Should().Be(SessionItem.Status);
+        error.Operation.Should().Be("Touch");
 
         error.Message.Should().Contain(_session.Id).And.Contain("status").And.Contain("paused");
         error.TableName.Should().Be(Table);
+    }
+
+    [Fact]
+    public async Task Touch_of_an_item_with_expires_at_in_another_form_costs_two_writes_and_no_read_where_the_old_item_is_returned()
+    {
+        // What DynamoDB (and DynamoDB Local) answer: the old item with the failed condition, so no GetItem.
+        var item = SessionItem.ToItem(_session, TimeSpan.FromHours(1));
+        var goForm = GoWrittenItems.Rfc3339Nano(_session.ExpiresAt, TimeSpan.FromHours(-5));
+        item[SessionItem.ExpiresAt] = SessionItem.S(goForm);
+        _client.SetupSequence(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConditionalCheckFailedException("refused") { Item = item })
+            .ReturnsAsync(new UpdateItemResponse());
+
+        await _store.TouchAsync(_session.Id);
+
+        _client.Verify(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        _client.VerifyNoOtherCalls();
+        _client.Invocations[1].Arguments[0].Should().BeOfType<UpdateItemRequest>().Which.Should().Match<UpdateItemRequest>(r =>
+            r.ConditionExpression == SessionExpressions.TouchSeenCondition
+            && r.UpdateExpression == SessionExpressions.TouchRewritingExpiry
+            && r.ExpressionAttributeValues[SessionExpressions.SeenExpiresValue].S == goForm
+            && r.ExpressionAttributeValues[SessionExpressions.ExpiresValue].S == SessionTimestamp.Format(_session.ExpiresAt));
+    }
+
+    [Fact]
+    public async Task Touch_of_an_item_that_changes_under_every_attempt_fails_closed_after_three_writes()
+    {
+        var item = SessionItem.ToItem(_session, TimeSpan.FromHours(1));
+        item[SessionItem.ExpiresAt] = SessionItem.S(GoWrittenItems.Rfc3339Nano(_session.ExpiresAt, TimeSpan.FromHours(2)));
+        _client.Setup(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConditionalCheckFailedException("refused") { Item = item });
+
+        var error = (await FluentActions.Awaiting(() => _store.TouchAsync(_session.Id)).Should().ThrowAsync<SessionStoreException>()).Which;
+
+        error.Should().BeOfType<SessionStoreException>("it is not a verdict on the session, and it is not served");
+        error.Message.Should().Contain("changed during each of 3 Touch attempts");
+        _client.Verify(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+        _client.VerifyNoOtherCalls();
+    }
+
+    [Theory]
+    [InlineData("NULL")]
+    [InlineData("string")]
+    public async Task Revoke_of_an_item_whose_version_is_not_a_number_replaces_it_in_a_second_write_without_a_read(string version)
+    {
+        var item = SessionItem.ToItem(_session, TimeSpan.FromHours(1));
+        item[SessionItem.Version] = version == "NULL" ? new AttributeValue { NULL = true } : SessionItem.S("7");
+        var revoked = SessionItem.ToItem(_session.Revoke("ops", "bad version", _time.GetUtcNow()) with { Version = 1 }, TimeSpan.FromHours(1));
+        _client.SetupSequence(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConditionalCheckFailedException("refused") { Item = item })
+            .ReturnsAsync(new UpdateItemResponse { Attributes = revoked });
+
+        var stored = await _store.RevokeAsync(_session.Id, "ops", "bad version");
+
+        stored.Status.Should().Be(SessionStatus.Revoked);
+        stored.Version.Should().Be(1);
+        _client.Verify(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        _client.VerifyNoOtherCalls();
+        _client.Invocations[1].Arguments[0].Should().BeOfType<UpdateItemRequest>().Which.Should().Match<UpdateItemRequest>(r =>
+            r.ConditionExpression == SessionExpressions.IsActiveWithMalformedVersion && r.UpdateExpression == SessionExpressions.RevokeResettingVersion);
     }
 
     private void VerifyOneUpdateOnly()

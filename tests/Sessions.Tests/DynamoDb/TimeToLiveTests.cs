@@ -68,6 +68,8 @@ public abstract class TimeToLiveTests(DynamoDbServerFixture server)
         }
 
         refused.Should().BeOfType<SessionNotFoundException>("the session is live by the store's clock, but its ttl lies a month in the past by the server's");
+        (await store.ListByTimeRangeAsync(session.CreatedAt, clock.GetUtcNow().AddTicks(1))).Items.Should().BeEmpty("the lists miss it too");
+        (await store.ListByUserAsync(session.User)).Items.Should().BeEmpty();
     }
 
     private static async Task<bool> IsDeletedWithinAsync(Amazon.DynamoDBv2.IAmazonDynamoDB client, string table, string id, TimeSpan wait)

@@ -205,15 +205,15 @@ public sealed class PageTokenTests
         byte[] start = [(byte)PageCursorState.Start];
         var payload = defect switch
         {
-            "count 3 with one cursor" => Concat([1], fingerprint, [3], start),
-            "count 1 with three cursors" => Concat([1], fingerprint, [1], start, start, start),
-            "count 0" => Concat([1], fingerprint, [0]),
-            "trailing byte" => Concat([1], fingerprint, [1], start, [0]),
-            "unknown cursor state" => Concat([1], fingerprint, [1], [3]),
-            "unknown format version" => Concat([2], fingerprint, [1], start),
-            "after cursor with an empty id" => Concat([1], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20T02:19:09.0000000Z"), Field(string.Empty)),
-            "after cursor whose id runs past the end" => Concat([1], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20T02:19:09.0000000Z"), [16], "0123"u8.ToArray()),
-            "after cursor whose time is not a timestamp" => Concat([1], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20"), Field("0123456789abcdef")),
+            "count 3 with one cursor" => Concat([2], fingerprint, [3], start),
+            "count 1 with three cursors" => Concat([2], fingerprint, [1], start, start, start),
+            "count 0" => Concat([2], fingerprint, [0]),
+            "trailing byte" => Concat([2], fingerprint, [1], start, [0]),
+            "unknown cursor state" => Concat([2], fingerprint, [1], [3]),
+            "unknown format version" => Concat([1], fingerprint, [1], start),
+            "after cursor with an empty id" => Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20T02:19:09.0000000Z"), Field(string.Empty)),
+            "after cursor whose id runs past the end" => Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20T02:19:09.0000000Z"), [0, 16], "0123"u8.ToArray()),
+            "after cursor whose time is not a timestamp" => Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20"), Field("0123456789abcdef")),
             _ => throw new ArgumentOutOfRangeException(nameof(defect)),
         };
 
@@ -225,7 +225,7 @@ public sealed class PageTokenTests
     {
         // Guards the test above: its payloads differ from a valid one only by their defect.
         var fingerprint = Payload(PageToken.Encode(Query, [PageCursor.Start]))[1..9];
-        var payload = Concat([1], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20T02:19:09.0000000Z"), Field("0123456789abcdef"));
+        var payload = Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20T02:19:09.0000000Z"), Field("0123456789abcdef"));
 
         PageToken.Decode(Page(Signed(payload)), Query, 1).Should().Equal(PageCursor.After("2026-01-20T02:19:09.0000000Z", "0123456789abcdef"));
     }
@@ -241,6 +241,30 @@ public sealed class PageTokenTests
     [InlineData("{\"cursor\":1}")]
     public void Malformed_tokens_are_rejected(string token) =>
         ShouldBeRejected(token, 1, "malformed");
+
+    [Theory]
+    [InlineData(256)]
+    [InlineData(1_024)]
+    [InlineData(2_048)]
+    public void A_cursor_on_a_stored_id_longer_than_255_bytes_round_trips(int bytes)
+    {
+        // DynamoDB stores partition keys up to 2,048 bytes; an id written by another tool may be that long.
+        var id = new string('é', bytes / 2);
+        var cursor = PageCursor.After("2026-01-20T02:19:09.5+02:00", id);
+        PageCursor[] cursors = [cursor, cursor, cursor];
+
+        var token = PageToken.Encode(Query, cursors);
+
+        PageToken.Decode(Page(token), Query, 3).Should().Equal(cursors);
+    }
+
+    [Fact]
+    public void A_cursor_on_a_key_longer_than_DynamoDB_stores_is_a_named_corrupt_item_not_an_overflow()
+    {
+        var act = () => PageToken.Encode(Query, [PageCursor.After("2026-01-20T02:19:09Z", new string('a', 2_049))]);
+
+        act.Should().Throw<SessionCorruptException>().Which.AttributeName.Should().Be("id");
+    }
 
     [Fact]
     public void A_one_megabyte_token_is_rejected()
@@ -271,7 +295,7 @@ public sealed class PageTokenTests
     private static byte[] Field(string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
-        return [(byte)bytes.Length, .. bytes];
+        return [(byte)(bytes.Length >> 8), (byte)bytes.Length, .. bytes];
     }
 
     private static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];

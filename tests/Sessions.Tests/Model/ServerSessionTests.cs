@@ -123,6 +123,15 @@ public sealed class ServerSessionTests
     }
 
     [Fact]
+    public void Start_rejects_a_duration_that_ends_after_the_latest_storable_time_naming_duration()
+    {
+        var act = () => ServerSession.Start("alice", "prod", "i-1", string.Empty, TimeSpan.MaxValue, Now);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("duration");
+        ServerSession.Start("alice", "prod", "i-1", string.Empty, DateTimeOffset.MaxValue - Now, Now).ExpiresAt.Should().Be(DateTimeOffset.MaxValue);
+    }
+
+    [Fact]
     public void Start_accepts_the_shortest_positive_duration()
     {
         var session = ServerSession.Start("alice", "prod", "i-1", string.Empty, TimeSpan.FromTicks(1), Now);

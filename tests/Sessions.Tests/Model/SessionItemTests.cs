@@ -77,13 +77,49 @@ public sealed class SessionItemTests
         SessionItem.FromItem(item).Version.Should().Be(0);
     }
 
-    [Fact]
-    public void An_item_with_a_NULL_version_reads_as_version_0()
+    [Theory]
+    [InlineData("version")]
+    [InlineData("request_count")]
+    public void A_NULL_counter_is_corrupt(string attribute)
     {
         var item = SessionItem.ToItem(ActiveSession(), Retention);
-        item["version"] = new AttributeValue { NULL = true };
+        item[attribute] = new AttributeValue { NULL = true };
 
-        SessionItem.FromItem(item).Version.Should().Be(0);
+        ShouldBeCorrupt(item, attribute);
+    }
+
+    [Fact]
+    public void Empty_strings_of_other_writers_read_as_absent()
+    {
+        var item = SessionItem.ToItem(ActiveSession(), Retention);
+        foreach (var name in new[] { "revoked_by", "revoked_reason", "source_identity", "last_access_at", "updated_at" })
+        {
+            item[name] = new AttributeValue { S = string.Empty };
+        }
+
+        var session = SessionItem.FromItem(item);
+
+        session.RevokedBy.Should().BeNull();
+        session.RevokedReason.Should().BeNull();
+        session.SourceIdentity.Should().BeEmpty();
+        session.LastAccessAt.Should().Be(session.StartedAt);
+        session.UpdatedAt.Should().Be(session.CreatedAt);
+    }
+
+    [Fact]
+    public void An_empty_reason_of_a_revoked_session_is_kept()
+    {
+        var revoked = ActiveSession().Revoke("operator", string.Empty, Now.AddMinutes(3));
+
+        SessionItem.FromItem(SessionItem.ToItem(revoked, Retention)).RevokedReason.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Ttl_of_an_expiry_at_the_end_of_the_calendar_saturates_instead_of_overflowing()
+    {
+        var ttl = SessionItem.TtlOf(DateTimeOffset.MaxValue, TimeSpan.FromDays(36_500));
+
+        long.Parse(ttl.N, System.Globalization.CultureInfo.InvariantCulture).Should().Be((DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond);
     }
 
     [Fact]
@@ -217,7 +253,8 @@ public sealed class SessionItemTests
     [InlineData("expires_at", "2026-02-30T00:00:00Z")]
     [InlineData("created_at", "2026-01-20T02:19:09")]
     [InlineData("last_access_at", "1768875549")]
-    [InlineData("updated_at", "")]
+    [InlineData("updated_at", "2026-01-20 02:19:09Z")]
+    [InlineData("started_at", "")]
     public void An_unparsable_timestamp_is_corrupt(string attribute, string text)
     {
         var item = SessionItem.ToItem(ActiveSession(), Retention);
@@ -250,7 +287,8 @@ public sealed class SessionItemTests
 
         foreach (var item in new[] { missing, number })
         {
-            var error = FluentActions.Invoking(() => SessionItem.FromItem(item)).Should().ThrowExactly<SessionStoreException>().Which;
+            var error = FluentActions.Invoking(() => SessionItem.FromItem(item)).Should().ThrowExactly<SessionCorruptException>().Which;
+            error.AttributeName.Should().Be("id");
             error.Message.Should().Contain("'id'");
             error.SessionId.Should().BeNull();
         }
@@ -269,7 +307,8 @@ public sealed class SessionItemTests
     {
         var act = () => SessionItem.FromItem(item);
 
-        var error = act.Should().ThrowExactly<SessionStoreException>().Which;
+        var error = act.Should().ThrowExactly<SessionCorruptException>().Which;
+        error.AttributeName.Should().Be(attribute);
         error.SessionId.Should().Be(Id);
         error.Message.Should().Contain(Id).And.Contain($"'{attribute}'");
     }

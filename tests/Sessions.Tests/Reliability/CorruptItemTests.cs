@@ -32,8 +32,10 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
         ["expires_at a number"] = (SessionItem.ExpiresAt, item => item[SessionItem.ExpiresAt] = SessionItem.N(4_000_000_000), true),
         ["last_access_at a number"] = (SessionItem.LastAccessAt, item => item[SessionItem.LastAccessAt] = SessionItem.N(1), false),
         ["updated_at a boolean"] = (SessionItem.UpdatedAt, item => item[SessionItem.UpdatedAt] = new AttributeValue { BOOL = true }, false),
-        ["request_count a string"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = SessionItem.S("7"), false),
-        ["version a string"] = (SessionItem.Version, item => item[SessionItem.Version] = SessionItem.S("1"), false),
+        ["request_count a string"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = SessionItem.S("7"), true),
+        ["request_count NULL"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = new AttributeValue { NULL = true }, true),
+        ["version a string"] = (SessionItem.Version, item => item[SessionItem.Version] = SessionItem.S("1"), true),
+        ["version NULL"] = (SessionItem.Version, item => item[SessionItem.Version] = new AttributeValue { NULL = true }, true),
         ["source_identity a number"] = (SessionItem.SourceIdentity, item => item[SessionItem.SourceIdentity] = SessionItem.N(42), false),
         ["revoked_by a string set"] = (SessionItem.RevokedBy, item => item[SessionItem.RevokedBy] = new AttributeValue { SS = ["ops", "root"] }, false),
         ["started_at unparsable"] = (SessionItem.StartedAt, item => item[SessionItem.StartedAt] = SessionItem.S("yesterday"), false),
@@ -99,8 +101,8 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
 
         foreach (var (operation, read) in reads)
         {
-            var error = (await FluentActions.Awaiting(read).Should().ThrowAsync<SessionStoreException>($"{operation} meets the item")).Which;
-            error.Should().BeOfType<SessionStoreException>($"{operation} reports a corrupt item, not a session state");
+            var error = (await FluentActions.Awaiting(read).Should().ThrowAsync<SessionCorruptException>($"{operation} meets the item")).Which;
+            error.AttributeName.Should().Be(attribute, operation);
             error.SessionId.Should().Be(session.Id, operation);
             error.Operation.Should().Be(operation);
             error.TableName.Should().Be(table);
@@ -109,6 +111,22 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
 
         (await store.GetAsync(healthy.Id)).Should().Be(healthy, "a corrupt item does not affect its neighbours");
         output.WriteLine($"{corruption}: {string.Join(", ", reads.Select(r => r.Operation))}");
+
+        // Revocation is never blocked by the damage: it is applied, or Touch refuses the item, naming it (fail closed).
+        var revoke = await Record.ExceptionAsync(() => store.RevokeAsync(session.Id, "ops", "corrupt item"));
+        var touch = await Record.ExceptionAsync(() => store.TouchAsync(session.Id));
+        touch.Should().BeAssignableTo<SessionStoreException>("a session that may have escaped revocation never serves")
+            .Which.SessionId.Should().Be(session.Id);
+        if (revoke is not null)
+        {
+            revoke.Should().BeOfType<SessionCorruptException>().Which.SessionId.Should().Be(session.Id);
+            if (!revoke.Message.Contains("was applied", StringComparison.Ordinal))
+            {
+                touch.Should().BeOfType<SessionCorruptException>("Touch fails closed on an item that Revoke could not change");
+            }
+        }
+
+        output.WriteLine($"{corruption}: Revoke {(revoke is null ? "succeeded" : revoke.Message)}; Touch: {touch!.GetType().Name}");
     }
 
     [Fact]
@@ -140,7 +158,7 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
             while (token is not null);
         });
 
-        error.Should().BeOfType<SessionStoreException>().Which.Message.Should().Contain(corrupt.Id).And.Contain("'request_count'");
+        error.Should().BeOfType<SessionCorruptException>().Which.Message.Should().Contain(corrupt.Id).And.Contain("'request_count'");
         pages.Should().HaveCount(14, "the two pages before the corrupt item's page are returned whole");
     }
 }

@@ -129,7 +129,7 @@ public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutp
                 TableName = _table,
                 Key = SessionItem.Key(created.Id),
                 UpdateExpression = UpdateRemovingRevocation,
-                ConditionExpression = UpdateCondition,
+                ConditionExpression = UpdateVersioned,
                 ExpressionAttributeNames = Names(StatusName, ExpiresName, SourceName, UpdatedName, TtlName, VersionName, RevokedByName, RevokedReasonName),
                 ExpressionAttributeValues = new()
                 {
@@ -151,8 +151,17 @@ public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutp
             Key = SessionItem.Key(created.Id),
             UpdateExpression = SessionExpressions.Touch,
             ConditionExpression = TouchCondition,
-            ExpressionAttributeNames = Names(LastAccessName, CountName, StatusName, ExpiresName),
-            ExpressionAttributeValues = new() { [NowValue] = now, [OneValue] = SessionItem.N(1), [ActiveValue] = SessionItem.S("active") },
+            ExpressionAttributeNames = Names(LastAccessName, CountName, StatusName, ExpiresName, VersionName),
+            ExpressionAttributeValues = new()
+            {
+                [NowValue] = now,
+                [OneValue] = SessionItem.N(1),
+                [ActiveValue] = SessionItem.S("active"),
+                [TimestampLengthValue] = SessionItem.N(SessionTimestamp.Length),
+                [TeeValue] = SessionItem.S("T"),
+                [ZedValue] = SessionItem.S("Z"),
+                [NumberTypeValue] = SessionItem.S("N"),
+            },
         }));
         writes.Add(("Revoke", new UpdateItemRequest
         {
@@ -168,6 +177,7 @@ public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutp
                 [ZeroValue] = SessionItem.N(0),
                 [OneValue] = SessionItem.N(1),
                 [ActiveValue] = SessionItem.S("active"),
+                [NumberTypeValue] = SessionItem.S("N"),
                 [RevokedByValue] = SessionItem.S("mallory"),
                 [RevokedReasonValue] = SessionItem.S("overwrite"),
             },
@@ -177,7 +187,7 @@ public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutp
             TableName = _table,
             Key = SessionItem.Key(created.Id),
             UpdateExpression = UpdateRemovingRevocation,
-            ConditionExpression = UpdateConditionUnversioned,
+            ConditionExpression = UpdateUnversioned,
             ExpressionAttributeNames = Names(StatusName, ExpiresName, SourceName, UpdatedName, TtlName, VersionName, RevokedByName, RevokedReasonName),
             ExpressionAttributeValues = new()
             {

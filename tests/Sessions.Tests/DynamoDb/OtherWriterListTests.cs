@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Sessions.DynamoDb;
+using static Sessions.Tests.DynamoDb.GoWrittenItems;
+
+namespace Sessions.Tests.DynamoDb;
+
+/// <summary>
+/// Lists over items whose <c>created_at</c> another writer stored in another form: each session in the right range,
+/// exactly once per walk, newest first by its true instant within a page.
+/// </summary>
+public abstract class OtherWriterListTests(DynamoDbServerFixture server) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset s_day = new(2032, 7, 14, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _time = new(s_day.AddHours(9));
+    private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
+    private readonly List<(string Id, DateTimeOffset CreatedAt)> _written = [];
+    private string _table = null!;
+    private DynamoDbSessionStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _table = await server.CreateTableAsync();
+        _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+
+        // created_at in the forms of other writers, with the instant each stands for.
+        await PutAsync("2032-07-14T10:00:00Z", s_day.AddHours(10));
+        await PutAsync("2032-07-14T10:00:00.5Z", s_day.AddHours(10).AddMilliseconds(500));
+        await PutAsync("2032-07-14T12:30:00+02:00", s_day.AddHours(10).AddMinutes(30));
+        await PutAsync("2032-07-14t10:20:00z", s_day.AddHours(10).AddMinutes(20));
+        await PutAsync("2032-07-14T05:25:00-05:00", s_day.AddHours(10).AddMinutes(25));
+        await PutAsync("2032-07-14T10:45:00.000000001+00:00", s_day.AddHours(10).AddMinutes(45));
+        await PutAsync("2032-07-14T10:20:00-05:00", s_day.AddHours(15).AddMinutes(20));
+        await PutAsync("2032-07-15T00:10:00+14:00", s_day.AddHours(10).AddMinutes(10));
+        await PutAsync("2032-07-14T10:35:00.0000000Z", s_day.AddHours(10).AddMinutes(35));
+        var made = await _store.CreateAsync(ServerSession.Start(User(), Profile(), "i-" + _tag, string.Empty, TimeSpan.FromDays(30), s_day.AddHours(10).AddMinutes(15)));
+        _written.Add((made.Id, made.CreatedAt));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public static TheoryData<string, int> Lists => new()
+    {
+        { "user", 100 }, { "user", 1 }, { "user", 3 },
+        { "profile", 100 }, { "profile", 2 },
+        { "status", 100 }, { "status", 4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Lists))]
+    public async Task A_walk_returns_every_session_exactly_once_each_page_newest_first_by_true_instant(string list, int limit)
+    {
+        var pages = await WalkAsync(page => list switch
+        {
+            "user" => _store.ListByUserAsync(User(), page),
+            "profile" => _store.ListByProfileAsync(Profile(), page),
+            _ => _store.ListByStatusAsync(SessionStatus.Active, page),
+        }, limit);
+
+        pages.SelectMany(p => p).Select(s => s.Id).Should().BeEquivalentTo(_written.Select(w => w.Id)).And.OnlyHaveUniqueItems();
+        foreach (var page in pages)
+        {
+            page.Select(s => s.CreatedAt).Should().BeInDescendingOrder();
+        }
+
+        if (limit >= _written.Count)
+        {
+            pages.Single().Select(s => s.Id).Should().Equal(_written.OrderByDescending(w => w.CreatedAt).Select(w => w.Id));
+        }
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_time_range_holds_exactly_the_sessions_whose_true_instant_is_in_it(int limit)
+    {
+        var from = s_day.AddHours(10).AddMinutes(15);
+        var before = s_day.AddHours(10).AddMinutes(40);
+
+        var pages = await WalkAsync(page => _store.ListByTimeRangeAsync(from, before, page), limit);
+
+        var expected = _written.Where(w => w.CreatedAt >= from && w.CreatedAt < before).OrderByDescending(w => w.CreatedAt).Select(w => w.Id).ToList();
+        expected.Should().HaveCount(5, "10:15 (stored form), 10:20 (lower-case t), 10:25 (-05:00), 10:30 (+02:00), 10:35");
+        pages.SelectMany(p => p).Select(s => s.Id).Should().BeEquivalentTo(expected).And.OnlyHaveUniqueItems();
+        foreach (var page in pages)
+        {
+            page.Select(s => s.CreatedAt).Should().BeInDescendingOrder();
+        }
+
+        if (limit == 100)
+        {
+            pages.SelectMany(p => p).Select(s => s.Id).Should().Equal(expected);
+        }
+    }
+
+    [Fact]
+    public async Task A_stored_id_longer_than_255_bytes_never_breaks_a_page_token()
+    {
+        var user = "long-ids-" + _tag;
+        var ids = new List<string> { new string('x', 300), new string('é', 600), SessionId.New() };
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var item = Active(SessionId.New(), user, "p", "i", "2032-07-13T00:00:00Z", "2032-08-13T00:00:00Z", $"2032-07-13T0{i}:00:00Z");
+            item[SessionItem.Id] = SessionItem.S(ids[i]);
+            await GoWrittenItems.PutAsync(server.Client, _table, item);
+        }
+
+        var byUser = await WalkAsync(page => _store.ListByUserAsync(user, page), 1);
+        var byTime = await WalkAsync(page => _store.ListByTimeRangeAsync(s_day.AddDays(-1), s_day.AddDays(-1).AddHours(3), page), 1);
+
+        byUser.SelectMany(p => p).Select(s => s.Id).Should().Equal(ids[2], ids[1], ids[0]);
+        byTime.SelectMany(p => p).Select(s => s.Id).Should().Equal(ids[2], ids[1], ids[0]);
+    }
+
+    private string User() => "lister-" + _tag;
+
+    private string Profile() => "profile-" + _tag;
+
+    private async Task PutAsync(string createdAt, DateTimeOffset instant)
+    {
+        SessionTimestamp.Parse(createdAt).Should().Be(instant, "the test's own arithmetic");
+        var id = SessionId.New();
+        await GoWrittenItems.PutAsync(server.Client, _table, Active(id, User(), Profile(), "i-" + _tag, "2032-07-14T00:00:00Z", "2032-08-14T00:00:00Z", createdAt));
+        _written.Add((id, instant));
+    }
+
+    private static async Task<List<IReadOnlyList<ServerSession>>> WalkAsync(Func<PageRequest, Task<SessionPage>> list, int limit)
+    {
+        var pages = new List<IReadOnlyList<ServerSession>>();
+        var page = new PageRequest(limit);
+        for (var i = 0; i < 1_000; i++)
+        {
+            var result = await list(page);
+            result.Items.Count.Should().BeLessThanOrEqualTo(limit);
+            pages.Add(result.Items);
+            if (result.ContinuationToken is null)
+            {
+                return pages;
+            }
+
+            page = page with { ContinuationToken = result.ContinuationToken };
+        }
+
+        throw new InvalidOperationException("The walk did not end.");
+    }
+}
+
+/// <summary><see cref="OtherWriterListTests"/> on dynalite.</summary>
+public sealed class OtherWriterListTestsOnDynalite(DynaliteFixture server) : OtherWriterListTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class OtherWriterListTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : OtherWriterListTests(server), IClassFixture<DynamoDbLocalFixture>;

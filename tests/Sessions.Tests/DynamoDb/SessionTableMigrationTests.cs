@@ -1,0 +1,244 @@
+using System.Collections.Concurrent;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Sessions.DynamoDb;
+using Sessions.Hosting.Leases;
+using static Sessions.Tests.DynamoDb.GoWrittenItems;
+
+namespace Sessions.Tests.DynamoDb;
+
+/// <summary>
+/// <see cref="SessionTableMigration"/> rewrites items of other writers into the stored form with conditional writes:
+/// a dry run writes nothing, a run is resumable and repeatable, and nothing a concurrent writer did is lost.
+/// </summary>
+public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset s_now = new(2034, 5, 6, 10, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan s_retention = TimeSpan.FromHours(2);
+
+    private readonly FakeTimeProvider _time = new(s_now);
+    private string _table = null!;
+    private DynamoDbSessionStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _table = await server.CreateTableAsync();
+        _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table, Retention = s_retention }), _time);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_dry_run_counts_and_writes_nothing_then_a_run_makes_every_Go_written_item_canonical_keeping_what_it_does_not_know()
+    {
+        var ids = await PutGoItemsAsync(12);
+        var canonical = await _store.CreateAsync(ServerSession.Start("u", "p", "i", "svc", TimeSpan.FromHours(1), s_now));
+        var before = await SnapshotAsync(ids);
+
+        var dry = await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { DryRun = true, Retention = s_retention });
+
+        dry.DryRun.Should().BeTrue();
+        (dry.Scanned, dry.Migrated, dry.AlreadyCanonical, dry.Skipped, dry.Failed).Should().Be((13, 12, 1, 0, 0));
+        (await SnapshotAsync(ids)).Should().BeEquivalentTo(before, "a dry run writes nothing");
+
+        var sessionsBefore = await Task.WhenAll(ids.Select(id => _store.GetAsync(id)));
+        var run = await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { Retention = s_retention, PageSize = 5 });
+
+        (run.Scanned, run.Migrated, run.AlreadyCanonical, run.Skipped, run.Failed).Should().Be((13, 12, 1, 0, 0));
+        run.ResumeAfterId.Should().BeNull();
+        foreach (var (id, session) in ids.Zip(sessionsBefore))
+        {
+            var raw = await RawAsync(server.Client, _table, id);
+            foreach (var name in new[] { SessionItem.StartedAt, SessionItem.LastAccessAt, SessionItem.ExpiresAt, SessionItem.CreatedAt, SessionItem.UpdatedAt })
+            {
+                SessionTimestamp.IsCanonical(raw[name].S).Should().BeTrue($"{name} of {id} is '{raw[name].S}'");
+            }
+
+            raw.Should().NotContainKey(SessionItem.RevokedBy).And.NotContainKey(SessionItem.RevokedReason);
+            raw[SessionItem.Version].N.Should().Be("1");
+            raw[SessionItem.Ttl].N.Should().Be(SessionItem.TtlOf(session.ExpiresAt, s_retention).N);
+            raw[DeviceId].S.Should().Be(before[id][DeviceId].S, "attributes the library does not know are kept");
+            (await _store.GetAsync(id)).Should().Be(session with { Version = 1 }, "migration changes the form, not the session");
+        }
+
+        (await _store.GetAsync(canonical.Id)).Should().Be(canonical);
+        var again = await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { Retention = s_retention });
+        (again.Migrated, again.AlreadyCanonical).Should().Be((0, 13), "a repeated run only counts");
+    }
+
+    [Fact]
+    public async Task An_interrupted_run_resumes_after_the_last_id_it_reported()
+    {
+        var ids = await PutGoItemsAsync(20);
+        using var stop = new CancellationTokenSource();
+        SessionTableMigrationResult? last = null;
+        var progress = new Progress(p =>
+        {
+            last = p;
+            stop.Cancel();
+        });
+
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { PageSize = 6 }, progress, stop.Token))
+            .Should().ThrowAsync<OperationCanceledException>();
+
+        last.Should().NotBeNull();
+        last!.Migrated.Should().Be(6);
+        last.ResumeAfterId.Should().NotBeNull();
+        var resumed = await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { PageSize = 6, StartAfterId = last.ResumeAfterId });
+
+        (last.Migrated + resumed.Migrated).Should().Be(20);
+        resumed.AlreadyCanonical.Should().Be(0, "the resumed run starts after the items already done");
+        var check = await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { DryRun = true });
+        (check.Migrated, check.AlreadyCanonical).Should().Be((0, ids.Count));
+    }
+
+    [Fact]
+    public async Task A_corrupt_item_is_reported_by_id_and_the_run_goes_on()
+    {
+        var ids = await PutGoItemsAsync(4);
+        var corrupt = SessionId.New();
+        var item = Active(corrupt, "u", "p", "i", "2034-05-06T09:00:00Z", "2034-05-06T11:00:00Z");
+        item[SessionItem.ExpiresAt] = SessionItem.S("soon");
+        await PutAsync(server.Client, _table, item);
+
+        var run = await SessionTableMigration.MigrateAsync(server.Client, _table);
+
+        run.Migrated.Should().Be(4);
+        run.FailedIds.Should().Equal(corrupt);
+        run.Failures[corrupt].Should().BeOfType<SessionCorruptException>().Which.AttributeName.Should().Be(SessionItem.ExpiresAt);
+        (await RawAsync(server.Client, _table, corrupt))[SessionItem.ExpiresAt].S.Should().Be("soon");
+    }
+
+    [Fact]
+    public async Task The_sweepers_lease_item_is_neither_migrated_nor_counted()
+    {
+        DynamoDbSweepLease.Key.Should().StartWith(SessionItem.ReservedIdPrefix);
+        var lease = new DynamoDbSweepLease(server.Client, _table);
+        await lease.TryTakeAsync("host-a", TimeSpan.FromMinutes(2), s_now, default);
+        var before = await RawAsync(server.Client, _table, DynamoDbSweepLease.Key);
+        var ids = await PutGoItemsAsync(2);
+
+        var run = await SessionTableMigration.MigrateAsync(server.Client, _table);
+
+        (run.Scanned, run.Migrated, run.Failed).Should().Be((2, 2, 0));
+        (await RawAsync(server.Client, _table, DynamoDbSweepLease.Key)).Should().BeEquivalentTo(before);
+        ids.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Bad_settings_are_refused_before_any_request()
+    {
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(server.Client, "x")).Should().ThrowAsync<ArgumentException>().WithParameterName("tableName");
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { PageSize = 0 }))
+            .Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("options");
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { Retention = TimeSpan.MaxValue }))
+            .Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("options");
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { StartAfterId = string.Empty }))
+            .Should().ThrowAsync<ArgumentException>().WithParameterName("options");
+    }
+
+    [Fact]
+    public async Task Migrating_while_sessions_are_touched_and_revoked_loses_nothing()
+    {
+        var ids = await PutGoItemsAsync(40);
+        var served = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var revoked = ids.Where((_, i) => i % 4 == 0).ToHashSet(StringComparer.Ordinal);
+
+        var traffic = Task.Run(async () =>
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, ct) =>
+                {
+                    if (round == 2 && revoked.Contains(id))
+                    {
+                        await _store.RevokeAsync(id, "ops", "during migration", ct);
+                        return;
+                    }
+
+                    try
+                    {
+                        await _store.TouchAsync(id, ct);
+                        served.AddOrUpdate(id, 1, (_, n) => n + 1);
+                    }
+                    catch (SessionRevokedException) when (revoked.Contains(id))
+                    {
+                    }
+                });
+            }
+        });
+        var migration = new List<SessionTableMigrationResult>
+        {
+            await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { PageSize = 3, Retention = s_retention }),
+        };
+        await traffic;
+        while (migration[^1].Skipped > 0 || migration[^1].Migrated > 0)
+        {
+            migration.Count.Should().BeLessThan(5);
+            migration.Add(await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { Retention = s_retention }));
+        }
+
+        migration.Sum(m => m.Failed).Should().Be(0);
+        foreach (var id in ids)
+        {
+            var session = await _store.GetAsync(id);
+            session.RequestCount.Should().Be(served.GetValueOrDefault(id), $"every Touch of {id} is kept");
+            if (revoked.Contains(id))
+            {
+                session.Status.Should().Be(SessionStatus.Revoked);
+                session.RevokedBy.Should().Be("ops");
+                await FluentActions.Awaiting(() => _store.TouchAsync(id)).Should().ThrowAsync<SessionRevokedException>();
+            }
+            else
+            {
+                session.Status.Should().Be(SessionStatus.Active);
+                await _store.TouchAsync(id);
+            }
+
+            var raw = await RawAsync(server.Client, _table, id);
+            SessionTimestamp.IsCanonical(raw[SessionItem.CreatedAt].S).Should().BeTrue();
+            raw[DeviceId].S.Should().Be("dev-" + id[..4]);
+        }
+    }
+
+    /// <summary>Go-written items with created_at in a spread of forms, all Active, expiring in an hour or two.</summary>
+    private async Task<List<string>> PutGoItemsAsync(int count)
+    {
+        var ids = new List<string>(count);
+        TimeSpan[] offsets = [TimeSpan.Zero, TimeSpan.FromHours(2), TimeSpan.FromHours(-5), TimeSpan.FromHours(14)];
+        for (var i = 0; i < count; i++)
+        {
+            var id = SessionId.New();
+            var start = s_now.AddMinutes(-i).AddMilliseconds(i * 100);
+            var offset = offsets[i % offsets.Length];
+            await PutAsync(server.Client, _table, Active(
+                id, "user-" + (i % 3), "p", "i-" + i, Rfc3339Nano(start, TimeSpan.Zero), Rfc3339Nano(start.AddHours(1 + (i % 2)), offset),
+                Rfc3339Nano(start, offset), Rfc3339Nano(start, TimeSpan.FromHours(2))));
+            ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    private async Task<Dictionary<string, Dictionary<string, AttributeValue>>> SnapshotAsync(IEnumerable<string> ids)
+    {
+        var snapshot = new Dictionary<string, Dictionary<string, AttributeValue>>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            snapshot[id] = await RawAsync(server.Client, _table, id);
+        }
+
+        return snapshot;
+    }
+
+    private sealed class Progress(Action<SessionTableMigrationResult> report) : IProgress<SessionTableMigrationResult>
+    {
+        public void Report(SessionTableMigrationResult value) => report(value);
+    }
+}
+
+/// <summary><see cref="SessionTableMigrationTests"/> on dynalite.</summary>
+public sealed class SessionTableMigrationTestsOnDynalite(DynaliteFixture server) : SessionTableMigrationTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class SessionTableMigrationTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : SessionTableMigrationTests(server), IClassFixture<DynamoDbLocalFixture>;

@@ -1,0 +1,168 @@
+using System.Net;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Sessions.DynamoDb;
+using Sessions.Hosting;
+using Sessions.InMemory;
+using Sessions.Tests.DynamoDb;
+
+namespace Sessions.Tests.Hosting;
+
+/// <summary>
+/// The health check against a DynamoDB-compatible server: Healthy with the table and its indexes, Degraded when
+/// throttled, the failure status naming the table when it is missing, lacks an index, is unreachable or too slow.
+/// </summary>
+public abstract class SessionStoreHealthCheckTests(DynamoDbServerFixture server)
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2035, 6, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task Healthy_when_the_table_answers_with_its_indexes()
+    {
+        var table = await server.SharedTableAsync();
+
+        var result = await CheckAsync(server.Client, table);
+
+        result.Status.Should().Be(HealthStatus.Healthy);
+        result.Description.Should().Contain(table);
+    }
+
+    [Fact]
+    public async Task Unhealthy_naming_the_table_when_it_is_missing()
+    {
+        var table = server.NewTableName();
+
+        var result = await CheckAsync(server.Client, table);
+
+        result.Status.Should().Be(HealthStatus.Unhealthy);
+        result.Description.Should().Be($"Session table '{table}' does not exist.");
+    }
+
+    [Fact]
+    public async Task The_registration_failure_status_is_used_for_a_missing_table()
+    {
+        var result = await CheckAsync(server.Client, server.NewTableName(), failureStatus: HealthStatus.Degraded);
+
+        result.Status.Should().Be(HealthStatus.Degraded);
+    }
+
+    [Fact]
+    public async Task Unhealthy_naming_the_index_when_one_is_missing()
+    {
+        var table = server.NewTableName();
+        var request = SessionTable.CreateTableRequest(table);
+        request.GlobalSecondaryIndexes.RemoveAll(index => index.IndexName == SessionTable.ProfileIndex);
+        request.AttributeDefinitions.RemoveAll(attribute => attribute.AttributeName == "profile");
+        await server.Client.CreateTableAsync(request);
+
+        var result = await CheckAsync(server.Client, table);
+
+        result.Status.Should().Be(HealthStatus.Unhealthy);
+        result.Description.Should().Contain(table).And.Contain(SessionTable.ProfileIndex);
+    }
+
+    [Fact]
+    public async Task Degraded_when_DynamoDB_throttles_the_check()
+    {
+        var table = await server.SharedTableAsync();
+        var client = server.CreateClient(new FaultInjectingHandler(request => CountingHandler.OperationOf(request) == "DescribeTable"
+            ? FaultInjectingHandler.Error(HttpStatusCode.BadRequest, "ThrottlingException", "Rate exceeded")
+            : null));
+
+        var result = await CheckAsync(client, table);
+
+        result.Status.Should().Be(HealthStatus.Degraded);
+        result.Description.Should().Contain(table).And.Contain("throttled");
+    }
+
+    [Fact]
+    public async Task Unhealthy_naming_the_table_when_the_server_is_unreachable()
+    {
+        using var client = new AmazonDynamoDBClient(
+            new BasicAWSCredentials("test", "test"),
+            new AmazonDynamoDBConfig { ServiceURL = "http://127.0.0.1:9", AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+
+        var result = await CheckAsync(client, "sessions-unreachable");
+
+        result.Status.Should().Be(HealthStatus.Unhealthy);
+        result.Description.Should().StartWith("Session table 'sessions-unreachable' is unreachable");
+    }
+
+    [Fact]
+    public async Task Unhealthy_naming_the_table_when_it_does_not_answer_within_the_timeout()
+    {
+        var table = await server.SharedTableAsync();
+        var stall = new StallingHandler();
+        var client = server.CreateClient(stall);
+
+        var check = CheckAsync(client, table, timeout: TimeSpan.FromSeconds(3));
+        await stall.Arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        check.IsCompleted.Should().BeFalse();
+        _time.Advance(TimeSpan.FromSeconds(3));
+        var result = await check.WaitAsync(TimeSpan.FromSeconds(30));
+
+        result.Status.Should().Be(HealthStatus.Unhealthy);
+        result.Description.Should().Be($"Session table '{table}' did not answer within 3 s.");
+    }
+
+    [Fact]
+    public async Task The_check_registered_on_the_builder_runs_in_the_health_check_service()
+    {
+        var table = await server.SharedTableAsync();
+        var services = new ServiceCollection();
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton(server.Client);
+        services.AddSessionStore(options => options.TableName = table);
+        services.AddHealthChecks().AddSessionStore(tags: ["ready"]);
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        report.Status.Should().Be(HealthStatus.Healthy);
+        report.Entries.Should().ContainKey("sessions").WhoseValue.Tags.Should().Equal("ready");
+    }
+
+    private async Task<HealthCheckResult> CheckAsync(IAmazonDynamoDB client, string table, HealthStatus failureStatus = HealthStatus.Unhealthy, TimeSpan? timeout = null)
+    {
+        var store = new DynamoDbSessionStore(client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time);
+        var check = new SessionStoreHealthCheck(store, new SessionStoreHealthCheckOptions { Timeout = timeout ?? TimeSpan.FromSeconds(5) }, _time);
+        var context = new HealthCheckContext { Registration = new HealthCheckRegistration("sessions", check, failureStatus, tags: null) };
+        return await check.CheckHealthAsync(context);
+    }
+
+    /// <summary>Holds every request until it is cancelled, and says when the first one arrived.</summary>
+    private sealed class StallingHandler : DelegatingHandler
+    {
+        public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Arrived.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("Unreachable.");
+        }
+    }
+}
+
+public sealed class SessionStoreHealthCheckTestsOnDynalite(DynaliteFixture server) : SessionStoreHealthCheckTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class SessionStoreHealthCheckTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : SessionStoreHealthCheckTests(server), IClassFixture<DynamoDbLocalFixture>;
+
+public sealed class InMemorySessionStoreHealthCheckTests
+{
+    [Fact]
+    public async Task The_in_memory_store_is_healthy()
+    {
+        var check = new SessionStoreHealthCheck(new InMemorySessionStore(), new SessionStoreHealthCheckOptions());
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration("sessions", check, null, null) });
+
+        result.Status.Should().Be(HealthStatus.Healthy);
+    }
+}
