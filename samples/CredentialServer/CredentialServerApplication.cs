@@ -5,12 +5,19 @@ using Sessions.Samples.CredentialServer.Credentials;
 
 namespace Sessions.Samples.CredentialServer;
 
-/// <summary>Composes the credential server: the session store, the session's lifetime, the credential source and the endpoint.</summary>
+/// <summary>
+/// Composes the credential server: the session store, the session's lifetime, the credential source and the endpoint,
+/// with the hosting package's expiry sweeper and the store's health check (<c>GET /healthz</c>).
+/// </summary>
 public static class CredentialServerApplication
 {
+    /// <summary>The health endpoint: 200 Healthy when the session table and its indexes are ACTIVE, 503 otherwise.</summary>
+    public const string HealthPath = "/healthz";
+
     /// <summary>
     /// Builds the server from <paramref name="args"/> and the usual configuration sources (<c>appsettings.json</c>,
-    /// environment, command line): <c>Sessions</c> holds the store's settings, <c>CredentialServer</c> the server's.
+    /// environment, command line): <c>Sessions</c> holds the store's settings, <c>SessionSweeper</c> the sweeper's,
+    /// <c>CredentialServer</c> the server's.
     /// </summary>
     /// <param name="args">The command line.</param>
     /// <param name="configure">Runs before the server's own registrations, so services registered there win (a test's store client or credential source).</param>
@@ -23,6 +30,7 @@ public static class CredentialServerApplication
 
         var app = builder.Build();
         app.MapGet(CredentialsEndpoint.Path, static (HttpContext context, CredentialsEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.MapHealthChecks(HealthPath);
         app.Lifetime.ApplicationStarted.Register(() => PrintClientEnvironment(app));
         return app;
     }
@@ -33,6 +41,10 @@ public static class CredentialServerApplication
         var configuration = builder.Configuration;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSessionStore(configuration.GetSection("Sessions"));
+
+        // Expires the sessions of servers that stopped without a graceful shutdown; one sweeper per fleet at a time.
+        services.AddSessionExpirySweeper(configuration.GetSection("SessionSweeper"));
+        services.AddHealthChecks().AddSessionStore();
         services.AddOptions<CredentialServerOptions>().Bind(configuration.GetSection(CredentialServerOptions.SectionName)).ValidateOnStart();
         var needsCredentialSettings = !services.Any(static d => d.ServiceType == typeof(ICredentialSource));
         services.AddSingleton<IValidateOptions<CredentialServerOptions>>(new CredentialServerOptionsValidator(needsCredentialSettings));

@@ -4,12 +4,10 @@ namespace Sessions.Samples.CredentialServer;
 
 /// <summary>
 /// The server's session: created when the host starts, before the server takes requests, and expired on a graceful
-/// shutdown, after the server stopped taking them. A session revoked or expired meanwhile is left as it is. The store
-/// is resolved when the host starts, after the settings were validated, so a bad setting is reported as such rather
-/// than as a failure to build the store's client.
+/// shutdown, after the server stopped taking them. A session revoked or expired meanwhile is left as it is.
 /// </summary>
 internal sealed partial class ServerSessionLifetime(
-    IServiceProvider services,
+    ISessionStore store,
     IOptions<CredentialServerOptions> options,
     TimeProvider timeProvider,
     ILogger<ServerSessionLifetime> logger) : IHostedService
@@ -18,8 +16,6 @@ internal sealed partial class ServerSessionLifetime(
 
     /// <summary>Gets the session as created, or <see langword="null"/> before the host started.</summary>
     public ServerSession? Session => Volatile.Read(ref _session);
-
-    private ISessionStore Store => services.GetRequiredService<ISessionStore>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,7 +26,7 @@ internal sealed partial class ServerSessionLifetime(
             LogDurationCapped(logger, settings.SessionDuration, duration);
         }
 
-        var session = await Store.CreateAsync(
+        var session = await store.CreateAsync(
             ServerSession.Start(settings.User, settings.Profile, settings.ResolvedServerInstanceId, settings.SourceIdentity, duration, timeProvider.GetUtcNow()),
             cancellationToken);
         Volatile.Write(ref _session, session);
@@ -46,7 +42,7 @@ internal sealed partial class ServerSessionLifetime(
 
         try
         {
-            await Store.ExpireAsync(session.Id, cancellationToken);
+            await store.ExpireAsync(session.Id, cancellationToken);
             LogEnded(logger, session.Id);
         }
         catch (SessionNotActiveException ex)

@@ -139,7 +139,8 @@ public abstract class CredentialServerEndToEndTests(DynamoDbServerFixture server
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var credentialServer = await StartAsync(
             ["--CredentialServer:SessionDuration", "08:00:00", "--CredentialServer:MaxSessionDuration", "01:00:00"],
-            services => services.AddSingleton<TimeProvider>(clock));
+            services => services.AddSingleton<TimeProvider>(clock),
+            table: await server.CreateTableAsync());
         (credentialServer.Session.ExpiresAt - credentialServer.Session.StartedAt).Should().Be(TimeSpan.FromHours(1));
         (await credentialServer.FetchWithSdkAsync()).ExitCode.Should().Be(0);
 
@@ -154,16 +155,47 @@ public abstract class CredentialServerEndToEndTests(DynamoDbServerFixture server
     }
 
     [Fact]
-    public async Task A_store_failure_is_answered_503_and_no_credentials()
+    public async Task Healthz_reports_the_table_and_once_it_is_gone_healthz_and_credential_requests_answer_503()
     {
         var table = await server.CreateTableAsync();
         await using var credentialServer = await StartAsync(table: table);
+        using (var healthy = await s_http.GetAsync(credentialServer.HealthUri))
+        {
+            healthy.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await healthy.Content.ReadAsStringAsync()).Should().Be("Healthy");
+        }
+
         await server.Client.DeleteTableAsync(table);
 
+        using var unhealthy = await s_http.GetAsync(credentialServer.HealthUri);
+        unhealthy.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await unhealthy.Content.ReadAsStringAsync()).Should().Be("Unhealthy");
         using var response = await GetAsync(credentialServer, credentialServer.Token);
-
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         (await ErrorCodeAsync(response)).Should().Be("SessionStoreUnavailable");
+    }
+
+    [Fact]
+    public async Task The_servers_sweeper_expires_the_stale_session_of_a_server_that_died()
+    {
+        var table = await server.CreateTableAsync();
+        var now = DateTimeOffset.UtcNow;
+        var store = new Sessions.DynamoDb.DynamoDbSessionStore(server.CreateClient(), Microsoft.Extensions.Options.Options.Create(new Sessions.DynamoDb.DynamoDbSessionStoreOptions { TableName = table }));
+        var dead = await store.CreateAsync(ServerSession.Start("crashed", "prod-read", "dead-instance", string.Empty, TimeSpan.FromMinutes(1), now.AddMinutes(-2)));
+
+        await using var credentialServer = await StartAsync(["--SessionSweeper:MaxStartDelay", "00:00:00"], table: table);
+
+        // The sweeper is a background service: wait for its first run, within a bounded time.
+        var waited = Stopwatch.StartNew();
+        ServerSession swept;
+        while ((swept = await store.GetAsync(dead.Id)).Status == SessionStatus.Active && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        output.WriteLine($"swept after {waited.ElapsedMilliseconds} ms");
+        swept.Status.Should().Be(SessionStatus.Expired);
+        (await store.GetAsync(credentialServer.Session.Id)).Status.Should().Be(SessionStatus.Active, "the server's own session has not expired");
     }
 
     [Fact]

@@ -123,7 +123,8 @@ public sealed class CredentialServerUnitTests
     public async Task The_server_refuses_to_start_without_a_credential_source_naming_the_settings()
     {
         await using var app = CredentialServerApplication.Build(
-            ["--urls", "http://127.0.0.1:0", "--Sessions:TableName", "sessions"],
+            // A region, so that the store's client can be built: the sweeper resolves the store when the host starts.
+            ["--urls", "http://127.0.0.1:0", "--Sessions:TableName", "sessions", "--Sessions:Region", "eu-west-1"],
             builder => builder.Logging.ClearProviders());
 
         var start = () => app.StartAsync();

@@ -25,6 +25,7 @@ internal sealed class RunningCredentialServer : IAsyncDisposable
         Table = table;
         Token = token;
         CredentialsUri = new Uri(app.Urls.Single().TrimEnd('/') + CredentialsEndpoint.Path);
+        HealthUri = new Uri(app.Urls.Single().TrimEnd('/') + CredentialServerApplication.HealthPath);
         Session = app.Services.GetRequiredService<ServerSessionLifetime>().Session
             ?? throw new InvalidOperationException("The server started without a session.");
     }
@@ -34,6 +35,8 @@ internal sealed class RunningCredentialServer : IAsyncDisposable
     public string Token { get; }
 
     public Uri CredentialsUri { get; }
+
+    public Uri HealthUri { get; }
 
     /// <summary>Gets the session as the server created it.</summary>
     public ServerSession Session { get; }
