@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Sessions.Samples.CredentialServer.Credentials;
 
@@ -25,4 +27,11 @@ internal sealed record ErrorResponse(
 
 [JsonSerializable(typeof(CredentialsResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
-internal sealed partial class CredentialServerJsonContext : JsonSerializerContext;
+internal sealed partial class CredentialServerJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Gets the context the endpoint writes with: quotes and apostrophes stay as they are (the body is never embedded in
+    /// HTML), control characters are still escaped.
+    /// </summary>
+    public static CredentialServerJsonContext Web { get; } = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

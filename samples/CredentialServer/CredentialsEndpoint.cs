@@ -67,11 +67,11 @@ internal sealed partial class CredentialsEndpoint(
             return Error(StatusCodes.Status502BadGateway, "CredentialsUnavailable", "The server could not obtain credentials; try again.");
         }
 
-        return Results.Json(CredentialsResponse.From(credentials), CredentialServerJsonContext.Default.CredentialsResponse);
+        return Results.Json(CredentialsResponse.From(credentials), CredentialServerJsonContext.Web.CredentialsResponse);
     }
 
     private static IResult Error(int statusCode, string code, string message) =>
-        Results.Json(new ErrorResponse(code, message), CredentialServerJsonContext.Default.ErrorResponse, statusCode: statusCode);
+        Results.Json(new ErrorResponse(code, message), CredentialServerJsonContext.Web.ErrorResponse, statusCode: statusCode);
 
     [LoggerMessage(10, LogLevel.Warning, "Session {SessionId} could not be touched; the request was refused.")]
     private static partial void LogTouchFailed(ILogger logger, Exception exception, string sessionId);
