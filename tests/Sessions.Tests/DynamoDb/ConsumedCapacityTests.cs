@@ -118,24 +118,7 @@ public abstract class ConsumedCapacityTests(DynamoDbServerFixture server, ITestO
 
     private async Task<(DynamoDbSessionStore Store, CapacityMeteringClient Meter)> StoreAsync(bool allProjected)
     {
-        string table;
-        if (allProjected)
-        {
-            table = server.NewTableName();
-            var request = SessionTable.CreateTableRequest(table);
-            foreach (var index in request.GlobalSecondaryIndexes)
-            {
-                index.Projection = new Projection { ProjectionType = ProjectionType.ALL };
-            }
-
-            await server.Client.CreateTableAsync(request);
-            await SessionTable.EnsureCreatedAsync(server.Client, table);
-        }
-        else
-        {
-            table = await server.CreateTableAsync();
-        }
-
+        var table = allProjected ? await server.CreateAllProjectedTableAsync() : await server.CreateTableAsync();
         var meter = server.CreateCapacityMeteringClient();
         return (new DynamoDbSessionStore(meter, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time), meter);
     }

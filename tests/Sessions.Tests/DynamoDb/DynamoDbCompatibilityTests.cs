@@ -19,15 +19,7 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
 
     public async Task InitializeAsync()
     {
-        _table = server.NewTableName();
-        var request = SessionTable.CreateTableRequest(_table);
-        foreach (var index in request.GlobalSecondaryIndexes)
-        {
-            index.Projection = new Projection { ProjectionType = ProjectionType.ALL };
-        }
-
-        await server.Client.CreateTableAsync(request);
-        await SessionTable.EnsureCreatedAsync(server.Client, _table);
+        _table = await server.CreateAllProjectedTableAsync();
         _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
     }
 

@@ -153,6 +153,20 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// Creates a session table in the original tool's layout (the same four indexes, projecting ALL attributes) under
+    /// a fresh name, provisioned by <see cref="SessionTable.EnsureCreatedAsync"/>, and returns the name.
+    /// </summary>
+    public async Task<string> CreateAllProjectedTableAsync(CancellationToken cancellationToken = default)
+    {
+        var name = NewTableName();
+        var request = SessionTable.CreateTableRequest(name);
+        request.GlobalSecondaryIndexes.ForEach(index => index.Projection = new Projection { ProjectionType = ProjectionType.ALL });
+        await Client.CreateTableAsync(request, cancellationToken);
+        await SessionTable.EnsureCreatedAsync(Client, name, cancellationToken);
+        return name;
+    }
+
+    /// <summary>
     /// Creates a session table under a fresh name without enabling TTL, for tests that store sessions whose expiry lies
     /// in the past by the real clock (which a server with TTL would delete), and returns the name. Use it with a client
     /// from <see cref="CreateClient"/> with <c>allowPastTtl: true</c>.
