@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Sessions.Samples.CredentialServer.Credentials;
 using Sessions.Tests.DynamoDb;
 using Xunit.Abstractions;
 
@@ -199,6 +200,30 @@ public abstract class CredentialServerEndToEndTests(DynamoDbServerFixture server
     }
 
     [Fact]
+    public async Task A_session_whose_record_is_gone_is_refused_403_SessionNotFound()
+    {
+        await using var credentialServer = await StartAsync();
+        await StoreOf(credentialServer).DeleteAsync(credentialServer.Session.Id);
+
+        using var response = await GetAsync(credentialServer, credentialServer.Token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await ErrorCodeAsync(response)).Should().Be("SessionNotFound");
+    }
+
+    [Fact]
+    public async Task A_failing_credential_source_is_answered_502_after_the_touch()
+    {
+        await using var credentialServer = await StartAsync(services: services => services.AddSingleton<ICredentialSource>(new FailingCredentialSource()));
+
+        using var response = await GetAsync(credentialServer, credentialServer.Token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
+        (await ErrorCodeAsync(response)).Should().Be("CredentialsUnavailable");
+        (await StoreOf(credentialServer).GetAsync(credentialServer.Session.Id)).RequestCount.Should().Be(1, "the session was checked, and counted, before the source was asked");
+    }
+
+    [Fact]
     public async Task A_graceful_shutdown_expires_the_session_and_a_revoked_one_stays_revoked()
     {
         var first = await StartAsync();
@@ -236,6 +261,12 @@ public abstract class CredentialServerEndToEndTests(DynamoDbServerFixture server
         body.RootElement.GetProperty("message").GetString().Should().NotBeNullOrWhiteSpace();
         return body.RootElement.GetProperty("code").GetString();
     }
+}
+
+internal sealed class FailingCredentialSource : ICredentialSource
+{
+    public Task<ContainerCredentials> GetCredentialsAsync(ServerSession session, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The role cannot be assumed.");
 }
 
 public sealed class CredentialServerEndToEndTestsOnDynalite(DynaliteFixture server, ITestOutputHelper output) : CredentialServerEndToEndTests(server, output), IClassFixture<DynaliteFixture>;

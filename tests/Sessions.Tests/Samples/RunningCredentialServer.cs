@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Sessions.Samples.CredentialServer;
 using Sessions.Samples.CredentialServer.Credentials;
@@ -10,7 +11,7 @@ namespace Sessions.Tests.Samples;
 
 /// <summary>
 /// The sample credential server, running in this process on a free loopback port (Kestrel binds port 0) against a
-/// table of a test DynamoDB server, serving fixed credentials. <see cref="DisposeAsync"/> stops it gracefully.
+/// table of a test DynamoDB server, serving fixed credentials unless the test registers its own source. <see cref="DisposeAsync"/> stops it gracefully.
 /// </summary>
 internal sealed class RunningCredentialServer : IAsyncDisposable
 {
@@ -73,8 +74,8 @@ internal sealed class RunningCredentialServer : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<IAmazonDynamoDB>(server.CreateClient());
-            builder.Services.AddSingleton<ICredentialSource>(new StaticCredentialSource(AccessKeyId, "sample-secret", "sample-session-token"));
             services?.Invoke(builder.Services);
+            builder.Services.TryAddSingleton<ICredentialSource>(new StaticCredentialSource(AccessKeyId, "sample-secret", "sample-session-token"));
         });
         await app.StartAsync();
         return new RunningCredentialServer(app, table, token);
