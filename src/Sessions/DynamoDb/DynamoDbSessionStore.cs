@@ -20,9 +20,6 @@ namespace Sessions.DynamoDb;
 /// </remarks>
 public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemReportingStore
 {
-    private const int MaxBatchGetKeys = 100;
-    private const int MaxUnprocessedRetries = 8;
-
     /// <summary>How many times Touch sends its write: once for a stored-form item, then again for each judgement in code.</summary>
     private const int MaxTouchAttempts = 3;
 
@@ -62,6 +59,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     private readonly TimeSpan _retention;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly SessionBatchReader _batchReader;
 
     /// <summary>Initializes a new store on <paramref name="client"/>.</summary>
     /// <param name="client">The DynamoDB client; the caller owns it (its credentials, retries and lifetime).</param>
@@ -89,6 +87,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         _retention = settings.Retention;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _batchReader = new SessionBatchReader(client, _tableName, _timeProvider, _logger);
     }
 
     /// <summary>Gets the name of the table the store reads and writes.</summary>
@@ -333,7 +332,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
             {
                 0 => [],
                 1 => await ReadAsync(ids[0], ct).ConfigureAwait(false) is { } one ? [one] : [],
-                _ => (await BatchReadAsync(ids, onCorrupt: null, ct).ConfigureAwait(false)).Values,
+                _ => (await _batchReader.ReadAsync(ids, onCorrupt: null, ct).ConfigureAwait(false)).Values,
             };
 
             return candidates
@@ -397,7 +396,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
             var (taken, next) = IndexPageMerge.Merge([active, .. terminal], limit);
 
             taken.RemoveAll(k => SessionTimestamp.TryParse(k.CreatedAt, out var created) && (created < createdFrom || created >= createdBefore));
-            var items = await BatchReadAsync(taken.Select(k => k.Id).ToList(), onCorrupt: null, ct).ConfigureAwait(false);
+            var items = await _batchReader.ReadAsync(taken.Select(k => k.Id).ToList(), onCorrupt: null, ct).ConfigureAwait(false);
             var sessions = taken
                 .Select(k => items.TryGetValue(k.Id, out var s) && s.CreatedAt >= createdFrom && s.CreatedAt < createdBefore ? s : null)
                 .OfType<ServerSession>()
@@ -438,7 +437,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         return RunAsync(operation, null, async ct =>
         {
             var index = await QueryIndexAsync(indexName, partitionAttribute, partitionValue, cursor, limit, range: null, ct).ConfigureAwait(false);
-            var items = await BatchReadAsync(index.Keys.Select(k => k.Id).ToList(), onCorrupt, ct).ConfigureAwait(false);
+            var items = await _batchReader.ReadAsync(index.Keys.Select(k => k.Id).ToList(), onCorrupt, ct).ConfigureAwait(false);
 
             // The index is eventually consistent: keep only items whose consistent, current state still matches. The
             // index orders by the string of created_at; the page, by its true instant.
@@ -606,65 +605,6 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
             new GetItemRequest { TableName = _tableName, Key = SessionItem.Key(id), ConsistentRead = true },
             cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } item ? SessionItem.FromItem(item) : null;
-    }
-
-    /// <summary>
-    /// Reads items by id with consistent <c>BatchGetItem</c>s of up to 100 keys, retrying unprocessed keys with backoff.
-    /// A corrupt item fails the read, unless <paramref name="onCorrupt"/> is given: it is then reported there and left out.
-    /// </summary>
-    private async Task<Dictionary<string, ServerSession>> BatchReadAsync(List<string> ids, Action<SessionCorruptException>? onCorrupt, CancellationToken cancellationToken)
-    {
-        var sessions = new Dictionary<string, ServerSession>(ids.Count, StringComparer.Ordinal);
-        for (var offset = 0; offset < ids.Count; offset += MaxBatchGetKeys)
-        {
-            var keys = ids.Skip(offset).Take(MaxBatchGetKeys).Distinct(StringComparer.Ordinal).Select(SessionItem.Key).ToList();
-            var pending = new Dictionary<string, KeysAndAttributes>(1, StringComparer.Ordinal)
-            {
-                [_tableName] = new KeysAndAttributes { Keys = keys, ConsistentRead = true },
-            };
-            for (var attempt = 0; ; attempt++)
-            {
-                var response = await _client.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
-                if (response.Responses is not null && response.Responses.TryGetValue(_tableName, out var items))
-                {
-                    foreach (var item in items)
-                    {
-                        ServerSession session;
-                        try
-                        {
-                            session = SessionItem.FromItem(item);
-                        }
-                        catch (SessionCorruptException corrupt) when (onCorrupt is not null)
-                        {
-                            onCorrupt(new SessionCorruptException(corrupt.SessionId, corrupt.AttributeName, $"{corrupt.Message} (table '{_tableName}')", SessionStoreOperations.BatchGet, _tableName));
-                            continue;
-                        }
-
-                        sessions[session.Id] = session;
-                    }
-                }
-
-                if (response.UnprocessedKeys is not { Count: > 0 } unprocessed)
-                {
-                    break;
-                }
-
-                var left = unprocessed.Sum(u => u.Value.Keys?.Count ?? 0);
-                if (attempt == MaxUnprocessedRetries)
-                {
-                    throw new SessionStoreException(
-                        $"BatchGetItem on table '{_tableName}' left {left} keys unprocessed after {MaxUnprocessedRetries} retries.",
-                        sessionId: null, SessionStoreOperations.BatchGet, _tableName, innerException: null);
-                }
-
-                var delay = TimeSpan.FromMilliseconds(Math.Min(25 * (1 << attempt), 1_000) * (0.5 + Random.Shared.NextDouble()));
-                Log.RetryingUnprocessedKeys(_logger, _tableName, left, delay);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                pending = unprocessed;
-            }
-        }
-
-        return sessions;
     }
 
     /// <summary>Runs one store operation: a span, a duration measurement, and provider faults mapped to <see cref="SessionStoreException"/>.</summary>
