@@ -5,7 +5,6 @@ using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.DynamoDb;
 
@@ -28,35 +27,11 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         var byTime = b.CreatedAt.CompareTo(a.CreatedAt);
         return byTime != 0 ? byTime : string.CompareOrdinal(b.Id, a.Id);
     });
-    private static readonly AttributeValue One = SessionItem.N(1);
-    private static readonly AttributeValue Zero = SessionItem.N(0);
-    private static readonly AttributeValue ActiveStatus = SessionItem.S(SessionStatus.Active.ToStorageString());
-    private static readonly AttributeValue RevokedStatus = SessionItem.S(SessionStatus.Revoked.ToStorageString());
-    private static readonly AttributeValue ExpiredStatus = SessionItem.S(SessionStatus.Expired.ToStorageString());
-    private static readonly AttributeValue TimestampLength = SessionItem.N(SessionTimestamp.Length);
-    private static readonly AttributeValue Tee = SessionItem.S("T");
-    private static readonly AttributeValue Zed = SessionItem.S("Z");
-    private static readonly AttributeValue NumberType = SessionItem.S("N");
-
-    private static readonly Dictionary<string, string> CreateNames = Names((IdName, SessionItem.Id));
-    private static readonly Dictionary<string, string> TouchNames = Names(
-        (LastAccessName, SessionItem.LastAccessAt), (CountName, SessionItem.RequestCount), (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt),
-        (VersionName, SessionItem.Version));
-    private static readonly Dictionary<string, string> ExpireNames = Names(
-        (StatusName, SessionItem.Status), (UpdatedName, SessionItem.UpdatedAt), (VersionName, SessionItem.Version));
-    private static readonly Dictionary<string, string> RevokeNames = Names(
-        (StatusName, SessionItem.Status), (UpdatedName, SessionItem.UpdatedAt), (VersionName, SessionItem.Version),
-        (RevokedByName, SessionItem.RevokedBy), (RevokedReasonName, SessionItem.RevokedReason));
-    private static readonly Dictionary<string, string> UpdateNames = Names(
-        (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt), (SourceName, SessionItem.SourceIdentity),
-        (UpdatedName, SessionItem.UpdatedAt), (TtlName, SessionItem.Ttl), (VersionName, SessionItem.Version),
-        (RevokedByName, SessionItem.RevokedBy), (RevokedReasonName, SessionItem.RevokedReason), (StartedName, SessionItem.StartedAt));
-    private static readonly Dictionary<string, string> InstanceNames = Names(
-        (PartitionName, SessionItem.ServerInstanceId), (StatusName, SessionItem.Status), (IdName, SessionItem.Id));
+    private static readonly string ActiveStatus = SessionStatus.Active.ToStorageString();
 
     private readonly IAmazonDynamoDB _client;
     private readonly string _tableName;
-    private readonly TimeSpan _retention;
+    private readonly SessionRequests _requests;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SessionBatchReader _batchReader;
@@ -84,7 +59,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
 
         _client = client;
         _tableName = settings.TableName!;
-        _retention = settings.Retention;
+        _requests = new SessionRequests(_tableName, settings.Retention);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _batchReader = new SessionBatchReader(client, _tableName, _timeProvider, _logger);
@@ -103,17 +78,9 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         var stored = SessionRules.Created(session);
         return RunAsync(SessionStoreOperations.Create, stored.Id, async ct =>
         {
-            var request = new PutItemRequest
-            {
-                TableName = _tableName,
-                Item = SessionItem.ToItem(stored, _retention),
-                ConditionExpression = NotExists,
-                ExpressionAttributeNames = CreateNames,
-                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-            };
             try
             {
-                await _client.PutItemAsync(request, ct).ConfigureAwait(false);
+                await _client.PutItemAsync(_requests.Create(stored), ct).ConfigureAwait(false);
                 return stored;
             }
             catch (ConditionalCheckFailedException failed)
@@ -139,37 +106,11 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         SessionArguments.ThrowIfInvalidSession(session);
         return RunAsync(SessionStoreOperations.Update, session.Id, async ct =>
         {
-            var now = _timeProvider.GetUtcNow();
-            var values = new Dictionary<string, AttributeValue>(16, StringComparer.Ordinal)
-            {
-                [StatusValue] = SessionItem.S(session.Status.ToStorageString()),
-                [ExpiresValue] = SessionItem.Time(session.ExpiresAt),
-                [SourceValue] = SessionItem.S(session.SourceIdentity),
-                [NowValue] = SessionItem.Time(now),
-                [TtlValue] = SessionItem.TtlOf(session.ExpiresAt, _retention),
-                [NextVersionValue] = SessionItem.N(session.Version + 1),
-                [ActiveValue] = ActiveStatus,
-                [TimestampLengthValue] = TimestampLength,
-                [TeeValue] = Tee,
-                [ZedValue] = Zed,
-            };
-            if (session.Version != 0)
-            {
-                values[VersionValue] = SessionItem.N(session.Version);
-            }
-
             // The stored StartedAt and ExpiresAt are compared as strings, which holds for the stored form only: an item
             // in another form fails the condition, is judged in code by its true instants, and is written on condition
             // that it still holds the very timestamps judged.
-            var versioned = session.Version == 0 ? UpdateUnversioned : UpdateVersioned;
-            var request = new UpdateItemRequest
-            {
-                UpdateExpression = UpdateExpressionFor(session, values),
-                ConditionExpression = versioned + UpdateAfterStart + (session.Status == SessionStatus.Active ? UpdateNotExpired : string.Empty),
-                ExpressionAttributeNames = UpdateNames,
-                ExpressionAttributeValues = values,
-            };
-            var first = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, request, ct).ConfigureAwait(false);
+            var now = _timeProvider.GetUtcNow();
+            var first = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, _requests.Update(session, now), ct).ConfigureAwait(false);
             if (first.Written is { } written)
             {
                 return written;
@@ -182,13 +123,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
                 throw refused;
             }
 
-            values.Remove(TimestampLengthValue);
-            values.Remove(TeeValue);
-            values.Remove(ZedValue);
-            values[SeenStartedValue] = old![SessionItem.StartedAt];
-            values[SeenExpiresValue] = old[SessionItem.ExpiresAt];
-            request.ConditionExpression = versioned + UpdateSeen;
-            var second = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, request, ct).ConfigureAwait(false);
+            var second = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, _requests.UpdateJudged(session, now, old!), ct).ConfigureAwait(false);
             if (second.Written is { } rewritten)
             {
                 return rewritten;
@@ -205,7 +140,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         SessionArguments.ThrowIfInvalidId(id);
         return RunAsync(SessionStoreOperations.Delete, id, async ct =>
         {
-            await _client.DeleteItemAsync(new DeleteItemRequest { TableName = _tableName, Key = SessionItem.Key(id) }, ct).ConfigureAwait(false);
+            await _client.DeleteItemAsync(_requests.Delete(id), ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }
@@ -217,25 +152,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         return RunAsync(SessionStoreOperations.Touch, id, async ct =>
         {
             var now = _timeProvider.GetUtcNow();
-            var request = new UpdateItemRequest
-            {
-                TableName = _tableName,
-                Key = SessionItem.Key(id),
-                UpdateExpression = Touch,
-                ConditionExpression = TouchCondition,
-                ExpressionAttributeNames = TouchNames,
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue>(7, StringComparer.Ordinal)
-                {
-                    [NowValue] = SessionItem.Time(now),
-                    [OneValue] = One,
-                    [ActiveValue] = ActiveStatus,
-                    [TimestampLengthValue] = TimestampLength,
-                    [TeeValue] = Tee,
-                    [ZedValue] = Zed,
-                    [NumberTypeValue] = NumberType,
-                },
-                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-            };
+            var request = _requests.Touch(id, now);
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -262,17 +179,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
 
                     // Active and not past its true ExpiresAt: touch it while it still holds the ExpiresAt judged, and
                     // store that in the stored form, so that its next Touch is one request again.
-                    request.UpdateExpression = TouchRewritingExpiry;
-                    request.ConditionExpression = TouchSeenCondition;
-                    request.ExpressionAttributeValues = new Dictionary<string, AttributeValue>(6, StringComparer.Ordinal)
-                    {
-                        [NowValue] = SessionItem.Time(now),
-                        [OneValue] = One,
-                        [ActiveValue] = ActiveStatus,
-                        [NumberTypeValue] = NumberType,
-                        [ExpiresValue] = SessionItem.Time(stored!.ExpiresAt),
-                        [SeenExpiresValue] = old![SessionItem.ExpiresAt],
-                    };
+                    request = _requests.TouchJudged(id, now, stored!.ExpiresAt, old![SessionItem.ExpiresAt]);
                 }
             }
         }, cancellationToken);
@@ -283,18 +190,16 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     {
         SessionArguments.ThrowIfInvalidId(id);
         SessionArguments.ThrowIfInvalidRevoker(revokedBy, reason);
-        return TransitionAsync(SessionStoreOperations.Revoke, id, (Revoke, RevokeResettingVersion), RevokeNames, RevokedStatus, values =>
-        {
-            values[RevokedByValue] = SessionItem.S(revokedBy);
-            values[RevokedReasonValue] = SessionItem.S(reason);
-        }, stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), cancellationToken);
+        return TransitionAsync(
+            SessionStoreOperations.Revoke, id, now => _requests.Revoke(id, revokedBy, reason, now), stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<ServerSession> ExpireAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return TransitionAsync(SessionStoreOperations.Expire, id, (Transition, TransitionResettingVersion), ExpireNames, ExpiredStatus, static _ => { }, stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
+        return TransitionAsync(
+            SessionStoreOperations.Expire, id, now => _requests.Expire(id, now), stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -307,22 +212,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
             Dictionary<string, AttributeValue>? startKey = null;
             do
             {
-                var response = await _client.QueryAsync(
-                    new QueryRequest
-                    {
-                        TableName = _tableName,
-                        IndexName = SessionTable.ServerInstanceIndex,
-                        KeyConditionExpression = InstanceActive,
-                        ExpressionAttributeNames = InstanceNames,
-                        ExpressionAttributeValues = new Dictionary<string, AttributeValue>(2, StringComparer.Ordinal)
-                        {
-                            [PartitionValue] = SessionItem.S(serverInstanceId),
-                            [ActiveValue] = ActiveStatus,
-                        },
-                        ProjectionExpression = IdName,
-                        ExclusiveStartKey = startKey,
-                    },
-                    ct).ConfigureAwait(false);
+                var response = await _client.QueryAsync(_requests.ActiveOfInstance(serverInstanceId, startKey), ct).ConfigureAwait(false);
                 ids.AddRange(KeysOf(response.Items).Select(key => key.Id));
                 startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
             }
@@ -389,10 +279,10 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
             // as much as other writers' forms of created_at can differ from the stored form; the keys beyond the true
             // range are dropped by their true instant before any item is read.
             var keys = (SessionItem.S(range.Low), SessionItem.S(range.High));
-            var active = await QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ActiveStatus.S, cursor, limit, keys, ct).ConfigureAwait(false);
+            var active = await QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ActiveStatus, cursor, limit, keys, ct).ConfigureAwait(false);
             var terminal = await Task.WhenAll(
-                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, RevokedStatus.S, cursor, limit, keys, ct),
-                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ExpiredStatus.S, cursor, limit, keys, ct)).ConfigureAwait(false);
+                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, SessionStatus.Revoked.ToStorageString(), cursor, limit, keys, ct),
+                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, SessionStatus.Expired.ToStorageString(), cursor, limit, keys, ct)).ConfigureAwait(false);
             var (taken, next) = IndexPageMerge.Merge([active, .. terminal], limit);
 
             taken.RemoveAll(k => SessionTimestamp.TryParse(k.CreatedAt, out var created) && (created < createdFrom || created >= createdBefore));
@@ -456,73 +346,25 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         string indexName, string partitionAttribute, string partitionValue, PageCursor cursor, int limit,
         (AttributeValue From, AttributeValue To)? range, CancellationToken cancellationToken)
     {
-        var values = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal) { [PartitionValue] = SessionItem.S(partitionValue) };
-        if (range is { } bounds)
-        {
-            values[FromValue] = bounds.From;
-            values[ToValue] = bounds.To;
-        }
-
-        var request = new QueryRequest
-        {
-            TableName = _tableName,
-            IndexName = indexName,
-            KeyConditionExpression = range is null ? PartitionKey : StatusCreatedBetween,
-            ExpressionAttributeNames = Names((PartitionName, partitionAttribute), (IdName, SessionItem.Id), (CreatedName, SessionItem.CreatedAt)),
-            ExpressionAttributeValues = values,
-            ProjectionExpression = KeysOnly,
-            ScanIndexForward = false,
-            Limit = limit,
-        };
-        if (cursor.State == PageCursorState.After)
-        {
-            // The partition comes from the query, never from the token: a token cannot reach another partition.
-            request.ExclusiveStartKey = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal)
-            {
-                [SessionItem.Id] = SessionItem.S(cursor.Id!),
-                [partitionAttribute] = SessionItem.S(partitionValue),
-                [SessionItem.CreatedAt] = SessionItem.S(cursor.CreatedAt!),
-            };
-        }
-
+        var request = _requests.IndexPage(indexName, partitionAttribute, partitionValue, cursor, limit, range);
         var response = await _client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
         var next = response.LastEvaluatedKey is { Count: > 0 } last ? IndexKey.From(last).Cursor : PageCursor.Done;
         return new IndexPage(KeysOf(response.Items).ToList(), next);
     }
 
     /// <summary>
-    /// Active → <paramref name="target"/> in one conditional write. An item whose version is there but not a number
+    /// Active → a terminal status in one conditional write, the request <paramref name="transition"/> builds at the current time. An item whose version is there but not a number
     /// (NULL, a string) cannot be counted up, yet must still be revocable: a second write replaces its version with 1.
     /// </summary>
     private Task<ServerSession> TransitionAsync(
-        string operation, string id, (string Counting, string ResettingVersion) updateExpressions, Dictionary<string, string> names, AttributeValue target,
-        Action<Dictionary<string, AttributeValue>> addValues, Func<ServerSession?, SessionStoreException?> refuse, CancellationToken cancellationToken) =>
+        string operation, string id, Func<DateTimeOffset, UpdateItemRequest> transition, Func<ServerSession?, SessionStoreException?> refuse, CancellationToken cancellationToken) =>
         RunAsync(operation, id, async ct =>
         {
-            var values = new Dictionary<string, AttributeValue>(8, StringComparer.Ordinal)
-            {
-                [StatusValue] = target,
-                [NowValue] = SessionItem.Time(_timeProvider.GetUtcNow()),
-                [ZeroValue] = Zero,
-                [OneValue] = One,
-                [ActiveValue] = ActiveStatus,
-                [NumberTypeValue] = NumberType,
-            };
-            addValues(values);
-            var request = new UpdateItemRequest
-            {
-                UpdateExpression = updateExpressions.Counting,
-                ConditionExpression = IsActive,
-                ExpressionAttributeNames = names,
-                ExpressionAttributeValues = values,
-            };
+            var request = transition(_timeProvider.GetUtcNow());
             var write = await TryUpdateAsync(operation, id, request, ct).ConfigureAwait(false);
             if (write.Written is null && HasMalformedVersion(write.Old))
             {
-                values.Remove(ZeroValue);
-                request.UpdateExpression = updateExpressions.ResettingVersion;
-                request.ConditionExpression = IsActiveWithMalformedVersion;
-                write = await TryUpdateAsync(operation, id, request, ct).ConfigureAwait(false);
+                write = await TryUpdateAsync(operation, id, SessionRequests.ResettingVersion(request), ct).ConfigureAwait(false);
             }
 
             if (write.Written is { } written)
@@ -546,7 +388,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     /// <summary>Whether an item is Active with a <c>version</c> that is there but not a number.</summary>
     private static bool HasMalformedVersion(Dictionary<string, AttributeValue>? item) =>
         item is not null
-        && item.TryGetValue(SessionItem.Status, out var status) && status.S == ActiveStatus.S
+        && item.TryGetValue(SessionItem.Status, out var status) && status.S == ActiveStatus
         && item.TryGetValue(SessionItem.Version, out var version) && version.N is null;
 
     /// <summary>
@@ -556,10 +398,6 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     /// </summary>
     private async Task<ConditionalWrite> TryUpdateAsync(string operation, string id, UpdateItemRequest request, CancellationToken cancellationToken)
     {
-        request.TableName = _tableName;
-        request.Key = SessionItem.Key(id);
-        request.ReturnValues = ReturnValue.ALL_NEW;
-        request.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
         Dictionary<string, AttributeValue> written;
         try
         {
@@ -593,17 +431,13 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         }
 
         Log.ReadingAfterFailedCondition(_logger, operation, _tableName, id);
-        var response = await _client.GetItemAsync(
-            new GetItemRequest { TableName = _tableName, Key = SessionItem.Key(id), ConsistentRead = true },
-            cancellationToken).ConfigureAwait(false);
+        var response = await _client.GetItemAsync(_requests.Get(id), cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } item ? item : null;
     }
 
     private async Task<ServerSession?> ReadAsync(string id, CancellationToken cancellationToken)
     {
-        var response = await _client.GetItemAsync(
-            new GetItemRequest { TableName = _tableName, Key = SessionItem.Key(id), ConsistentRead = true },
-            cancellationToken).ConfigureAwait(false);
+        var response = await _client.GetItemAsync(_requests.Get(id), cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } item ? SessionItem.FromItem(item) : null;
     }
 
@@ -651,33 +485,8 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         _ => $"DynamoDB {operation} on table '{_tableName}' failed: {ex.Message}",
     };
 
-    /// <summary>Binds the revocation fields the session has and picks the expression that sets those and removes the others.</summary>
-    private static string UpdateExpressionFor(ServerSession session, Dictionary<string, AttributeValue> values)
-    {
-        if (session.RevokedBy is not null)
-        {
-            values[RevokedByValue] = SessionItem.S(session.RevokedBy);
-        }
-
-        if (session.RevokedReason is not null)
-        {
-            values[RevokedReasonValue] = SessionItem.S(session.RevokedReason);
-        }
-
-        return (session.RevokedBy, session.RevokedReason) switch
-        {
-            (null, null) => UpdateRemovingRevocation,
-            (not null, null) => UpdateSettingRevokedBy,
-            (null, not null) => UpdateSettingRevokedReason,
-            _ => UpdateSettingRevocation,
-        };
-    }
-
     private static IEnumerable<IndexKey> KeysOf(List<Dictionary<string, AttributeValue>>? items) =>
         (items ?? []).Select(IndexKey.From);
-
-    private static Dictionary<string, string> Names(params (string Placeholder, string Attribute)[] names) =>
-        names.ToDictionary(n => n.Placeholder, n => n.Attribute, StringComparer.Ordinal);
 
     /// <summary>The outcome of one conditional write: the item as written, or the old item that refused it (none: not found).</summary>
     private readonly record struct ConditionalWrite(ServerSession? Written, Dictionary<string, AttributeValue>? Old);
