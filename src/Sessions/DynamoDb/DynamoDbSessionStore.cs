@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -35,6 +33,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SessionBatchReader _batchReader;
+    private readonly SessionStoreInstrumentation _instrumentation;
 
     /// <summary>Initializes a new store on <paramref name="client"/>.</summary>
     /// <param name="client">The DynamoDB client; the caller owns it (its credentials, retries and lifetime).</param>
@@ -63,6 +62,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _batchReader = new SessionBatchReader(client, _tableName, _timeProvider, _logger);
+        _instrumentation = new SessionStoreInstrumentation(_tableName, _logger, (operation, id, ex) => DynamoDbFaults.Map(_tableName, operation, id, ex));
     }
 
     /// <summary>Gets the name of the table the store reads and writes.</summary>
@@ -76,7 +76,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     {
         SessionArguments.ThrowIfInvalidNewSession(session);
         var stored = SessionRules.Created(session);
-        return RunAsync(SessionStoreOperations.Create, stored.Id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Create, stored.Id, async ct =>
         {
             try
             {
@@ -96,7 +96,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     public Task<ServerSession> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return RunAsync(SessionStoreOperations.Get, id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Get, id, async ct =>
             await ReadAsync(id, ct).ConfigureAwait(false) ?? throw new SessionNotFoundException(id), cancellationToken);
     }
 
@@ -104,7 +104,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     public Task<ServerSession> UpdateAsync(ServerSession session, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidSession(session);
-        return RunAsync(SessionStoreOperations.Update, session.Id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Update, session.Id, async ct =>
         {
             // The stored StartedAt and ExpiresAt are compared as strings, which holds for the stored form only: an item
             // in another form fails the condition, is judged in code by its true instants, and is written on condition
@@ -138,7 +138,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     public Task DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return RunAsync(SessionStoreOperations.Delete, id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Delete, id, async ct =>
         {
             await _client.DeleteItemAsync(_requests.Delete(id), ct).ConfigureAwait(false);
             return true;
@@ -149,7 +149,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     public Task TouchAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return RunAsync(SessionStoreOperations.Touch, id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Touch, id, async ct =>
         {
             var now = _timeProvider.GetUtcNow();
             var request = _requests.Touch(id, now);
@@ -206,7 +206,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     public Task<ServerSession?> FindActiveByServerInstanceAsync(string serverInstanceId, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(serverInstanceId);
-        return RunAsync(SessionStoreOperations.FindActiveByServerInstance, null, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.FindActiveByServerInstance, null, async ct =>
         {
             var ids = new List<string>(1);
             Dictionary<string, AttributeValue>? startKey = null;
@@ -271,7 +271,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         }
 
         var limit = (page ?? PageRequest.First).EffectiveLimit;
-        return RunAsync(SessionStoreOperations.ListByTimeRange, null, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.ListByTimeRange, null, async ct =>
         {
             // One query per status partition of gsi-status, each newest first from the same cursor, merged into one
             // newest-first page. Active first: a session only ever leaves Active, so one that changes status between
@@ -324,7 +324,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         }
 
         var limit = (page ?? PageRequest.First).EffectiveLimit;
-        return RunAsync(operation, null, async ct =>
+        return _instrumentation.RunAsync(operation, null, async ct =>
         {
             var index = await QueryIndexAsync(indexName, partitionAttribute, partitionValue, cursor, limit, range: null, ct).ConfigureAwait(false);
             var items = await _batchReader.ReadAsync(index.Keys.Select(k => k.Id).ToList(), onCorrupt, ct).ConfigureAwait(false);
@@ -358,7 +358,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     /// </summary>
     private Task<ServerSession> TransitionAsync(
         string operation, string id, Func<DateTimeOffset, UpdateItemRequest> transition, Func<ServerSession?, SessionStoreException?> refuse, CancellationToken cancellationToken) =>
-        RunAsync(operation, id, async ct =>
+        _instrumentation.RunAsync(operation, id, async ct =>
         {
             var request = transition(_timeProvider.GetUtcNow());
             var write = await TryUpdateAsync(operation, id, request, ct).ConfigureAwait(false);
@@ -440,50 +440,6 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         var response = await _client.GetItemAsync(_requests.Get(id), cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } item ? SessionItem.FromItem(item) : null;
     }
-
-    /// <summary>Runs one store operation: a span, a duration measurement, and provider faults mapped to <see cref="SessionStoreException"/>.</summary>
-    private async Task<T> RunAsync<T>(string operation, string? id, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        using var activity = SessionStoreTelemetry.StartActivity(operation, _tableName, id);
-        var outcome = SessionStoreTelemetry.Outcomes.Success;
-        try
-        {
-            return await body(cancellationToken).ConfigureAwait(false);
-        }
-        catch (SessionCorruptException ex) when (ex.TableName is null)
-        {
-            // A corrupt item: say where it was read.
-            outcome = SessionStoreTelemetry.Outcomes.Error;
-            Log.ProviderFault(_logger, operation, _tableName, id, ex);
-            throw new SessionCorruptException(ex.SessionId, ex.AttributeName, $"{ex.Message} (table '{_tableName}', operation {operation})", operation, _tableName);
-        }
-        catch (Exception ex) when (ex is SessionStoreException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            outcome = SessionStoreTelemetry.Outcomes.Of(ex);
-            throw;
-        }
-        catch (Exception ex) when (IsProviderFault(ex))
-        {
-            outcome = SessionStoreTelemetry.Outcomes.Error;
-            Log.ProviderFault(_logger, operation, _tableName, id, ex);
-            throw new SessionStoreException(DescribeFault(operation, ex), id, operation, _tableName, ex);
-        }
-        finally
-        {
-            SessionStoreTelemetry.Stop(activity, operation, outcome, started);
-        }
-    }
-
-    private static bool IsProviderFault(Exception ex) =>
-        ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or TimeoutException or OperationCanceledException;
-
-    private string DescribeFault(string operation, Exception ex) => ex switch
-    {
-        ResourceNotFoundException => $"DynamoDB {operation} failed: table '{_tableName}' (or its index) does not exist or is not active. Create it with SessionTable.EnsureCreatedAsync or `sessions table create`.",
-        OperationCanceledException or TimeoutException => $"DynamoDB {operation} on table '{_tableName}' timed out.",
-        _ => $"DynamoDB {operation} on table '{_tableName}' failed: {ex.Message}",
-    };
 
     private static IEnumerable<IndexKey> KeysOf(List<Dictionary<string, AttributeValue>>? items) =>
         (items ?? []).Select(IndexKey.From);
