@@ -20,11 +20,6 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     /// <summary>How many times Touch sends its write: once for a stored-form item, then again for each judgement in code.</summary>
     private const int MaxTouchAttempts = 3;
 
-    private static readonly Comparer<ServerSession> NewestFirst = Comparer<ServerSession>.Create(static (a, b) =>
-    {
-        var byTime = b.CreatedAt.CompareTo(a.CreatedAt);
-        return byTime != 0 ? byTime : string.CompareOrdinal(b.Id, a.Id);
-    });
     private static readonly string ActiveStatus = SessionStatus.Active.ToStorageString();
 
     private readonly IAmazonDynamoDB _client;
@@ -225,11 +220,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
                 _ => (await _batchReader.ReadAsync(ids, onCorrupt: null, ct).ConfigureAwait(false)).Values,
             };
 
-            return candidates
-                .Where(s => s.Status == SessionStatus.Active && string.Equals(s.ServerInstanceId, serverInstanceId, StringComparison.Ordinal))
-                .OrderByDescending(s => s.CreatedAt)
-                .ThenByDescending(s => s.Id, StringComparer.Ordinal)
-                .FirstOrDefault();
+            return SessionList.ActiveOf(serverInstanceId).Newest(candidates);
         }, cancellationToken);
     }
 
@@ -237,47 +228,43 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     public Task<SessionPage> ListByUserAsync(string user, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(user);
-        return ListIndexAsync(SessionStoreOperations.ListByUser, SessionTable.UserIndex, SessionItem.User, user, PageQuery.ForUser(user), page,
-            s => string.Equals(s.User, user, StringComparison.Ordinal), cancellationToken);
+        return ListIndexAsync(SessionList.ByUser(user), SessionTable.UserIndex, SessionItem.User, user, page, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByStatusAsync(SessionStatus status, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidStatus(status);
-        return ListIndexAsync(SessionStoreOperations.ListByStatus, SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), PageQuery.ForStatus(status), page,
-            s => s.Status == status, cancellationToken);
+        return ListIndexAsync(SessionList.ByStatus(status), SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), page, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByProfileAsync(string profile, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(profile);
-        return ListIndexAsync(SessionStoreOperations.ListByProfile, SessionTable.ProfileIndex, SessionItem.Profile, profile, PageQuery.ForProfile(profile), page,
-            s => string.Equals(s.Profile, profile, StringComparison.Ordinal), cancellationToken);
+        return ListIndexAsync(SessionList.ByProfile(profile), SessionTable.ProfileIndex, SessionItem.Profile, profile, page, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByTimeRangeAsync(DateTimeOffset createdFrom, DateTimeOffset createdBefore, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidRange(createdFrom, createdBefore);
-        var query = PageQuery.ForTimeRange(createdFrom, createdBefore);
-        var cursor = PageToken.Decode(page, query, streams: 1)[0];
-        var range = SessionTimestamp.KeyRange(createdFrom, createdBefore);
-        PageToken.ThrowIfOutside([cursor], range);
-        if (createdFrom == createdBefore || cursor.State == PageCursorState.Done)
+        var list = SessionList.ByTimeRange(createdFrom, createdBefore);
+        var cursor = list.Start(page);
+        if (list.IsEmpty || cursor.State == PageCursorState.Done)
         {
             return Task.FromResult(SessionPage.Empty);
         }
 
         var limit = (page ?? PageRequest.First).EffectiveLimit;
-        return _instrumentation.RunAsync(SessionStoreOperations.ListByTimeRange, null, async ct =>
+        return _instrumentation.RunAsync(list.Operation, null, async ct =>
         {
             // One query per status partition of gsi-status, each newest first from the same cursor, merged into one
             // newest-first page. Active first: a session only ever leaves Active, so one that changes status between
             // the queries is in a later query's partition, never in none. The key range reaches past the true range by
             // as much as other writers' forms of created_at can differ from the stored form; the keys beyond the true
             // range are dropped by their true instant before any item is read.
+            var range = SessionTimestamp.KeyRange(createdFrom, createdBefore);
             var keys = (SessionItem.S(range.Low), SessionItem.S(range.High));
             var active = await QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ActiveStatus, cursor, limit, keys, ct).ConfigureAwait(false);
             var terminal = await Task.WhenAll(
@@ -285,14 +272,10 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
                 QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, SessionStatus.Expired.ToStorageString(), cursor, limit, keys, ct)).ConfigureAwait(false);
             var (taken, next) = IndexPageMerge.Merge([active, .. terminal], limit);
 
-            taken.RemoveAll(k => SessionTimestamp.TryParse(k.CreatedAt, out var created) && (created < createdFrom || created >= createdBefore));
+            taken.RemoveAll(k => !list.MayHold(k.CreatedAt));
             var items = await _batchReader.ReadAsync(taken.Select(k => k.Id).ToList(), onCorrupt: null, ct).ConfigureAwait(false);
-            var sessions = taken
-                .Select(k => items.TryGetValue(k.Id, out var s) && s.CreatedAt >= createdFrom && s.CreatedAt < createdBefore ? s : null)
-                .OfType<ServerSession>()
-                .Order(NewestFirst)
-                .ToList();
-            var token = next.State == PageCursorState.Done ? null : PageToken.Encode(query, [next]);
+            var sessions = list.Page(taken.Select(k => items.GetValueOrDefault(k.Id)));
+            var token = next.State == PageCursorState.Done ? null : PageToken.Encode(list.Query, [next]);
             return new SessionPage(sessions, token);
         }, cancellationToken);
     }
@@ -301,42 +284,36 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     Task<SessionPage> ICorruptItemReportingStore.ListByUserAsync(string user, PageRequest page, Action<SessionCorruptException> corrupt, CancellationToken cancellationToken)
     {
         SessionArguments.ThrowIfInvalidKey(user);
-        return ListIndexAsync(SessionStoreOperations.ListByUser, SessionTable.UserIndex, SessionItem.User, user, PageQuery.ForUser(user), page,
-            s => string.Equals(s.User, user, StringComparison.Ordinal), cancellationToken, corrupt);
+        return ListIndexAsync(SessionList.ByUser(user), SessionTable.UserIndex, SessionItem.User, user, page, cancellationToken, corrupt);
     }
 
     /// <inheritdoc />
     Task<SessionPage> ICorruptItemReportingStore.ListByStatusAsync(SessionStatus status, PageRequest page, Action<SessionCorruptException> corrupt, CancellationToken cancellationToken)
     {
         SessionArguments.ThrowIfInvalidStatus(status);
-        return ListIndexAsync(SessionStoreOperations.ListByStatus, SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), PageQuery.ForStatus(status), page,
-            s => s.Status == status, cancellationToken, corrupt);
+        return ListIndexAsync(SessionList.ByStatus(status), SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), page, cancellationToken, corrupt);
     }
 
     private Task<SessionPage> ListIndexAsync(
-        string operation, string indexName, string partitionAttribute, string partitionValue, PageQuery query, PageRequest? page,
-        Func<ServerSession, bool> matches, CancellationToken cancellationToken, Action<SessionCorruptException>? onCorrupt = null)
+        SessionList list, string indexName, string partitionAttribute, string partitionValue, PageRequest? page,
+        CancellationToken cancellationToken, Action<SessionCorruptException>? onCorrupt = null)
     {
-        var cursor = PageToken.Decode(page, query, streams: 1)[0];
+        var cursor = list.Start(page);
         if (cursor.State == PageCursorState.Done)
         {
             return Task.FromResult(SessionPage.Empty);
         }
 
         var limit = (page ?? PageRequest.First).EffectiveLimit;
-        return _instrumentation.RunAsync(operation, null, async ct =>
+        return _instrumentation.RunAsync(list.Operation, null, async ct =>
         {
             var index = await QueryIndexAsync(indexName, partitionAttribute, partitionValue, cursor, limit, range: null, ct).ConfigureAwait(false);
             var items = await _batchReader.ReadAsync(index.Keys.Select(k => k.Id).ToList(), onCorrupt, ct).ConfigureAwait(false);
 
             // The index is eventually consistent: keep only items whose consistent, current state still matches. The
             // index orders by the string of created_at; the page, by its true instant.
-            var sessions = index.Keys
-                .Select(k => items.TryGetValue(k.Id, out var s) && matches(s) ? s : null)
-                .OfType<ServerSession>()
-                .Order(NewestFirst)
-                .ToList();
-            var token = index.Next.State == PageCursorState.Done ? null : PageToken.Encode(query, [index.Next]);
+            var sessions = list.Page(index.Keys.Select(k => items.GetValueOrDefault(k.Id)));
+            var token = index.Next.State == PageCursorState.Done ? null : PageToken.Encode(list.Query, [index.Next]);
             return new SessionPage(sessions, token);
         }, cancellationToken);
     }

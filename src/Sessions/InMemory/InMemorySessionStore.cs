@@ -10,12 +10,6 @@ namespace Sessions.InMemory;
 /// <remarks>Each operation emits the same span and duration measurement as on DynamoDB (<see cref="SessionDiagnostics"/>).</remarks>
 public sealed class InMemorySessionStore : ISessionStore
 {
-    private static readonly Comparer<ServerSession> NewestFirst = Comparer<ServerSession>.Create(static (a, b) =>
-    {
-        var byTime = b.CreatedAt.CompareTo(a.CreatedAt);
-        return byTime != 0 ? byTime : string.CompareOrdinal(b.Id, a.Id);
-    });
-
     private readonly ConcurrentDictionary<string, Slot> _sessions = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private readonly SessionStoreInstrumentation _instrumentation = new(tableName: null, NullLogger.Instance);
@@ -117,89 +111,60 @@ public sealed class InMemorySessionStore : ISessionStore
     public Task<ServerSession?> FindActiveByServerInstanceAsync(string serverInstanceId, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(serverInstanceId);
-        return Run(SessionStoreOperations.FindActiveByServerInstance, null, () =>
-        {
-            ServerSession? newest = null;
-            foreach (var session in Snapshot())
-            {
-                if (session.Status == SessionStatus.Active
-                    && string.Equals(session.ServerInstanceId, serverInstanceId, StringComparison.Ordinal)
-                    && (newest is null || NewestFirst.Compare(session, newest) < 0))
-                {
-                    newest = session;
-                }
-            }
-
-            return newest;
-        }, cancellationToken);
+        var list = SessionList.ActiveOf(serverInstanceId);
+        return Run(list.Operation, null, () => list.Newest(Snapshot()), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByUserAsync(string user, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(user);
-        return List(SessionStoreOperations.ListByUser, PageQuery.ForUser(user), page, s => string.Equals(s.User, user, StringComparison.Ordinal), cancellationToken);
+        return List(SessionList.ByUser(user), page, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByStatusAsync(SessionStatus status, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidStatus(status);
-        return List(SessionStoreOperations.ListByStatus, PageQuery.ForStatus(status), page, s => s.Status == status, cancellationToken);
+        return List(SessionList.ByStatus(status), page, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByProfileAsync(string profile, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(profile);
-        return List(SessionStoreOperations.ListByProfile, PageQuery.ForProfile(profile), page, s => string.Equals(s.Profile, profile, StringComparison.Ordinal), cancellationToken);
+        return List(SessionList.ByProfile(profile), page, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByTimeRangeAsync(DateTimeOffset createdFrom, DateTimeOffset createdBefore, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidRange(createdFrom, createdBefore);
-        PageToken.ThrowIfOutside(PageToken.Decode(page, PageQuery.ForTimeRange(createdFrom, createdBefore), streams: 1), SessionTimestamp.KeyRange(createdFrom, createdBefore));
-        if (createdFrom == createdBefore)
+        return List(SessionList.ByTimeRange(createdFrom, createdBefore), page, cancellationToken);
+    }
+
+    private Task<SessionPage> List(SessionList list, PageRequest? page, CancellationToken cancellationToken)
+    {
+        var cursor = list.Start(page);
+        if (list.IsEmpty || cursor.State == PageCursorState.Done)
         {
             return Task.FromResult(SessionPage.Empty);
         }
 
-        return List(SessionStoreOperations.ListByTimeRange, PageQuery.ForTimeRange(createdFrom, createdBefore), page, s => s.CreatedAt >= createdFrom && s.CreatedAt < createdBefore, cancellationToken);
-    }
-
-    private Task<SessionPage> List(string operation, PageQuery query, PageRequest? page, Func<ServerSession, bool> matches, CancellationToken cancellationToken)
-    {
-        var cursor = PageToken.Decode(page, query, streams: 1)[0];
-        if (cursor.State == PageCursorState.Done)
+        var limit = (page ?? PageRequest.First).EffectiveLimit;
+        return Run(list.Operation, null, () =>
         {
-            return Task.FromResult(SessionPage.Empty);
-        }
+            // One more than the page, to know whether a next page exists.
+            var matching = list.Page(Snapshot().Where(SessionList.After(cursor)), limit + 1);
+            if (matching.Count <= limit)
+            {
+                return new SessionPage(matching, null);
+            }
 
-        return Run(operation, null, () => List(query, cursor, (page ?? PageRequest.First).EffectiveLimit, matches), cancellationToken);
-    }
-
-    private SessionPage List(PageQuery query, PageCursor cursor, int limit, Func<ServerSession, bool> matches)
-    {
-        var afterTime = cursor.State == PageCursorState.After ? SessionTimestamp.Parse(cursor.CreatedAt!) : DateTimeOffset.MaxValue;
-        var afterId = cursor.Id;
-
-        // Newest first: a session comes after the cursor when it is older, or as old with a smaller id.
-        var matching = Snapshot()
-            .Where(s => matches(s) && (afterId is null || s.CreatedAt < afterTime || (s.CreatedAt == afterTime && string.CompareOrdinal(s.Id, afterId) < 0)))
-            .Order(NewestFirst)
-            .Take(limit + 1)
-            .ToList();
-
-        if (matching.Count <= limit)
-        {
-            return new SessionPage(matching, null);
-        }
-
-        matching.RemoveAt(limit);
-        var last = matching[^1];
-        var token = PageToken.Encode(query, [PageCursor.After(SessionTimestamp.Format(last.CreatedAt), last.Id)]);
-        return new SessionPage(matching, token);
+            var items = matching.GetRange(0, limit);
+            var last = items[^1];
+            return new SessionPage(items, PageToken.Encode(list.Query, [PageCursor.After(SessionTimestamp.Format(last.CreatedAt), last.Id)]));
+        }, cancellationToken);
     }
 
     /// <summary>Runs one operation in the shared instrumentation: the same span and measurement as on DynamoDB.</summary>
