@@ -2,6 +2,7 @@ using System.CommandLine;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
+using Sessions.Cli.CommandLine;
 using Sessions.Cli.Errors;
 using Sessions.Cli.Hosting;
 using Sessions.Cli.Output;

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Sessions.Paging;
 using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.DynamoDb;

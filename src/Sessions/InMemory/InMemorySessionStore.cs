@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
+using Sessions.Paging;
 
 namespace Sessions.InMemory;
 

@@ -1,3 +1,5 @@
+using Sessions.Paging;
+
 namespace Sessions.Tests.Model;
 
 /// <summary>Which sessions each list returns and in what order: one rule set that both stores apply to what they fetch.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
+using Sessions.Paging;
 using Sessions.Tests.DynamoDb;
 using Xunit.Abstractions;
 
