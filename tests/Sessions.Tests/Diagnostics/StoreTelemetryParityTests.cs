@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
@@ -18,22 +16,17 @@ public abstract class StoreTelemetryParityTests(DynamoDbServerFixture server) : 
 {
     private static readonly ActivitySource TestSource = new("Sessions.Tests.Parity");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2035, 3, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly ConcurrentQueue<Activity> _spans = new();
-    private readonly ConcurrentQueue<(string? Operation, string? Outcome)> _durations = new();
-    private readonly ActivityListener _activityListener = new();
-    private readonly MeterListener _meterListener = new();
+    private readonly StoreTelemetryRecorder _telemetry = new("Sessions.Tests.Parity");
 
     public void Dispose()
     {
-        _activityListener.Dispose();
-        _meterListener.Dispose();
+        _telemetry.Dispose();
         GC.SuppressFinalize(this);
     }
 
     [Fact]
     public async Task The_same_calls_give_the_same_spans_and_measurements_on_both_stores()
     {
-        Listen();
         var table = await server.SharedTableAsync();
         var onDynamoDb = await RecordAsync(new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time));
         var inMemory = await RecordAsync(new InMemorySessionStore(_time));
@@ -46,7 +39,7 @@ public abstract class StoreTelemetryParityTests(DynamoDbServerFixture server) : 
 
     private async Task<(List<(string?, string?)> Spans, List<(string?, string?)> Durations)> RecordAsync(ISessionStore store)
     {
-        _durations.Clear();
+        _telemetry.Durations.Clear();
         using var parent = TestSource.StartActivity("parity")!;
         var key = Guid.NewGuid().ToString("N");
         var now = _time.GetUtcNow();
@@ -65,39 +58,11 @@ public abstract class StoreTelemetryParityTests(DynamoDbServerFixture server) : 
         await store.DeleteAsync(session.Id);
         await FluentActions.Awaiting(() => store.GetAsync(session.Id)).Should().ThrowAsync<SessionNotFoundException>();
 
-        var spans = _spans.Where(s => s.TraceId == parent.TraceId && s.Source.Name == SessionDiagnostics.ActivitySourceName)
+        var spans = _telemetry.Spans.Where(s => s.TraceId == parent.TraceId && s.Source.Name == SessionDiagnostics.ActivitySourceName)
             .OrderBy(s => s.StartTimeUtc)
             .Select(s => ((string?)s.OperationName, (string?)s.GetTagItem("sessions.outcome")))
             .ToList();
-        return (spans, _durations.ToList());
-    }
-
-    private void Listen()
-    {
-        _activityListener.ShouldListenTo = source => source.Name is SessionDiagnostics.ActivitySourceName or "Sessions.Tests.Parity";
-        _activityListener.Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded;
-        _activityListener.ActivityStopped = _spans.Enqueue;
-        ActivitySource.AddActivityListener(_activityListener);
-
-        _meterListener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == SessionDiagnostics.MeterName && instrument.Name == "sessions.store.operation.duration")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _meterListener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
-        {
-            string? operation = null, outcome = null;
-            foreach (var tag in tags)
-            {
-                operation = tag.Key == "sessions.operation" ? tag.Value as string : operation;
-                outcome = tag.Key == "sessions.outcome" ? tag.Value as string : outcome;
-            }
-
-            _durations.Enqueue((operation, outcome));
-        });
-        _meterListener.Start();
+        return (spans, _telemetry.Durations.Select(d => (d.Operation, d.Outcome)).ToList());
     }
 }
 
