@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
@@ -28,7 +27,7 @@ public abstract class StoreTelemetryParityTests(DynamoDbServerFixture server) : 
     public async Task The_same_calls_give_the_same_spans_and_measurements_on_both_stores()
     {
         var table = await server.SharedTableAsync();
-        var onDynamoDb = await RecordAsync(new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time));
+        var onDynamoDb = await RecordAsync(TestStores.DynamoDb(server.Client, table, _time));
         var inMemory = await RecordAsync(new InMemorySessionStore(_time));
 
         onDynamoDb.Spans.Should().HaveCount(14).And.Contain(("Touch", "revoked")).And.Contain(("Get", "not_found"));

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Xunit.Abstractions;
@@ -137,7 +136,7 @@ public abstract class ConsumedCapacityTests(DynamoDbServerFixture server, ITestO
         }
 
         var meter = server.CreateCapacityMeteringClient();
-        return (new DynamoDbSessionStore(meter, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time), meter);
+        return (TestStores.DynamoDb(meter, table, _time), meter);
     }
 
     private ServerSession NewSession(string? user = null, string? profile = null)

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 
@@ -28,7 +27,7 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
 
         await server.Client.CreateTableAsync(request);
         await SessionTable.EnsureCreatedAsync(server.Client, _table);
-        _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+        _store = TestStores.DynamoDb(server.Client, _table, _time);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.Tests.Diagnostics;
@@ -23,7 +22,7 @@ public abstract class DynamoDbTelemetryTests(DynamoDbServerFixture server) : IAs
     public async Task InitializeAsync()
     {
         var table = await server.SharedTableAsync();
-        _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time);
+        _store = TestStores.DynamoDb(server.Client, table, _time);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
@@ -148,7 +147,7 @@ public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutp
     private ISessionStore CreateStore(string name) => name switch
     {
         "in-memory" => new InMemorySessionStore(_time),
-        "DynamoDB" => new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time),
+        "DynamoDB" => TestStores.DynamoDb(server.Client, _table, _time),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such store."),
     };
 
