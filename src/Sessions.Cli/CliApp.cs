@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using Microsoft.Extensions.DependencyInjection;
+using Sessions.Cli.CommandLine;
 using Sessions.Cli.Commands;
 using Sessions.Cli.Errors;
 using Sessions.Cli.Hosting;

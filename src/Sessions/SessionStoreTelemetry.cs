@@ -27,13 +27,17 @@ internal static class SessionStoreTelemetry
         unit: "s",
         description: "Duration of session store operations, including the provider's retries.");
 
-    public static Activity? StartActivity(string operation, string table, string? sessionId)
+    public static Activity? StartActivity(string operation, string? table, string? sessionId)
     {
         var activity = ActivitySource.StartActivity(operation, ActivityKind.Client);
         if (activity is not null)
         {
             activity.SetTag(OperationTag, operation);
-            activity.SetTag(TableTag, table);
+            if (table is not null)
+            {
+                activity.SetTag(TableTag, table);
+            }
+
             if (sessionId is not null)
             {
                 activity.SetTag(SessionIdTag, sessionId);

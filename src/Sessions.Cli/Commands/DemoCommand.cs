@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.DependencyInjection;
+using Sessions.Cli.CommandLine;
 using Sessions.Cli.Demo;
 using Sessions.Cli.Errors;
 using Sessions.Cli.Hosting;

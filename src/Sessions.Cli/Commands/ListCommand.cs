@@ -1,3 +1,4 @@
+using Sessions.Cli.CommandLine;
 using System.CommandLine;
 using System.Globalization;
 using Sessions.Cli.Errors;

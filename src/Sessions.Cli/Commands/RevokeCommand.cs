@@ -1,3 +1,4 @@
+using Sessions.Cli.CommandLine;
 using System.CommandLine;
 using Sessions.Cli.Errors;
 using Sessions.Cli.Output;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
+using Sessions.Cli.CommandLine;
 using Sessions.Cli.Errors;
 using Sessions.Cli.Hosting;
 using Sessions.Cli.Output;
@@ -149,17 +150,12 @@ internal static class TableCommand
 
     private static async Task<TableJson?> DescribeAsync(IAmazonDynamoDB client, string table, CancellationToken cancellationToken)
     {
-        TableDescription description;
-        try
-        {
-            description = (await client.DescribeTableAsync(new DescribeTableRequest { TableName = table }, cancellationToken)).Table;
-        }
-        catch (ResourceNotFoundException)
+        if (await SessionTable.DescribeAsync(client, table, cancellationToken) is not { } description)
         {
             return null;
         }
 
-        var ttl = await DescribeTimeToLiveAsync(client, table, cancellationToken);
+        var ttl = await SessionTable.DescribeTimeToLiveAsync(client, table, cancellationToken);
         return new TableJson(
             description.TableName,
             description.TableStatus?.Value,
@@ -169,19 +165,6 @@ internal static class TableCommand
             [.. (description.GlobalSecondaryIndexes ?? []).Select(i => new TableIndexJson(i.IndexName, Key(i.KeySchema), i.Projection?.ProjectionType?.Value, i.IndexStatus?.Value))],
             ttl?.AttributeName,
             ttl?.TimeToLiveStatus?.Value);
-    }
-
-    /// <summary>The table's TTL setting, or <see langword="null"/> where the server does not implement TTL (some local emulators).</summary>
-    private static async Task<TimeToLiveDescription?> DescribeTimeToLiveAsync(IAmazonDynamoDB client, string table, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = table }, cancellationToken)).TimeToLiveDescription;
-        }
-        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == "UnknownOperationException")
-        {
-            return null;
-        }
     }
 
     private static string[] Key(List<KeySchemaElement>? schema) =>

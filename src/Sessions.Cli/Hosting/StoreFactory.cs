@@ -1,5 +1,7 @@
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.DependencyInjection;
+using Sessions.Cli.Errors;
+using Sessions.DynamoDb;
 
 namespace Sessions.Cli.Hosting;
 
@@ -27,8 +29,21 @@ internal static class StoreFactory
     {
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IAmazonDynamoDB>(_ => DynamoDbClientFactory.Create(connection));
+        services.AddSingleton<IAmazonDynamoDB>(_ => Client(connection));
         services.AddSessionStore(options => options.TableName = connection.Table);
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>The client of <c>--endpoint</c>, <c>--region</c> and <c>--profile</c>, built as the library builds its own.</summary>
+    private static AmazonDynamoDBClient Client(StoreConnection connection)
+    {
+        try
+        {
+            return DynamoDbClientFactory.Create(connection.Endpoint, connection.Region, connection.AwsProfile);
+        }
+        catch (InvalidOperationException notFound) when (connection.AwsProfile is not null)
+        {
+            throw new UsageException(notFound.Message);
+        }
     }
 }

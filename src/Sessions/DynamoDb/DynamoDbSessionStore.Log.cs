@@ -11,12 +11,6 @@ public sealed partial class DynamoDbSessionStore
     /// </remarks>
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Session store {Operation} on table {TableName} failed (session {SessionId})")]
-        public static partial void ProviderFault(ILogger logger, string operation, string tableName, string? sessionId, Exception exception);
-
-        [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "BatchGetItem on table {TableName} left {Count} keys unprocessed; retrying in {Delay}")]
-        public static partial void RetryingUnprocessedKeys(ILogger logger, string tableName, int count, TimeSpan delay);
-
         [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "{Operation} on table {TableName}: the failed condition returned no old item for session {SessionId}; reading it")]
         public static partial void ReadingAfterFailedCondition(ILogger logger, string operation, string tableName, string sessionId);
     }

@@ -1,11 +1,8 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.DynamoDb;
 
@@ -20,48 +17,18 @@ namespace Sessions.DynamoDb;
 /// </remarks>
 public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemReportingStore
 {
-    private const int MaxBatchGetKeys = 100;
-    private const int MaxUnprocessedRetries = 8;
-
     /// <summary>How many times Touch sends its write: once for a stored-form item, then again for each judgement in code.</summary>
     private const int MaxTouchAttempts = 3;
 
-    private static readonly Comparer<ServerSession> NewestFirst = Comparer<ServerSession>.Create(static (a, b) =>
-    {
-        var byTime = b.CreatedAt.CompareTo(a.CreatedAt);
-        return byTime != 0 ? byTime : string.CompareOrdinal(b.Id, a.Id);
-    });
-    private static readonly AttributeValue One = SessionItem.N(1);
-    private static readonly AttributeValue Zero = SessionItem.N(0);
-    private static readonly AttributeValue ActiveStatus = SessionItem.S(SessionStatus.Active.ToStorageString());
-    private static readonly AttributeValue RevokedStatus = SessionItem.S(SessionStatus.Revoked.ToStorageString());
-    private static readonly AttributeValue ExpiredStatus = SessionItem.S(SessionStatus.Expired.ToStorageString());
-    private static readonly AttributeValue TimestampLength = SessionItem.N(SessionTimestamp.Length);
-    private static readonly AttributeValue Tee = SessionItem.S("T");
-    private static readonly AttributeValue Zed = SessionItem.S("Z");
-    private static readonly AttributeValue NumberType = SessionItem.S("N");
-
-    private static readonly Dictionary<string, string> CreateNames = Names((IdName, SessionItem.Id));
-    private static readonly Dictionary<string, string> TouchNames = Names(
-        (LastAccessName, SessionItem.LastAccessAt), (CountName, SessionItem.RequestCount), (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt),
-        (VersionName, SessionItem.Version));
-    private static readonly Dictionary<string, string> ExpireNames = Names(
-        (StatusName, SessionItem.Status), (UpdatedName, SessionItem.UpdatedAt), (VersionName, SessionItem.Version));
-    private static readonly Dictionary<string, string> RevokeNames = Names(
-        (StatusName, SessionItem.Status), (UpdatedName, SessionItem.UpdatedAt), (VersionName, SessionItem.Version),
-        (RevokedByName, SessionItem.RevokedBy), (RevokedReasonName, SessionItem.RevokedReason));
-    private static readonly Dictionary<string, string> UpdateNames = Names(
-        (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt), (SourceName, SessionItem.SourceIdentity),
-        (UpdatedName, SessionItem.UpdatedAt), (TtlName, SessionItem.Ttl), (VersionName, SessionItem.Version),
-        (RevokedByName, SessionItem.RevokedBy), (RevokedReasonName, SessionItem.RevokedReason), (StartedName, SessionItem.StartedAt));
-    private static readonly Dictionary<string, string> InstanceNames = Names(
-        (PartitionName, SessionItem.ServerInstanceId), (StatusName, SessionItem.Status), (IdName, SessionItem.Id));
+    private static readonly string ActiveStatus = SessionStatus.Active.ToStorageString();
 
     private readonly IAmazonDynamoDB _client;
     private readonly string _tableName;
-    private readonly TimeSpan _retention;
+    private readonly SessionRequests _requests;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly SessionBatchReader _batchReader;
+    private readonly SessionStoreInstrumentation _instrumentation;
 
     /// <summary>Initializes a new store on <paramref name="client"/>.</summary>
     /// <param name="client">The DynamoDB client; the caller owns it (its credentials, retries and lifetime).</param>
@@ -86,9 +53,11 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
 
         _client = client;
         _tableName = settings.TableName!;
-        _retention = settings.Retention;
+        _requests = new SessionRequests(_tableName, settings.Retention);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _batchReader = new SessionBatchReader(client, _tableName, _timeProvider, _logger);
+        _instrumentation = new SessionStoreInstrumentation(_tableName, _logger, (operation, id, ex) => DynamoDbFaults.Map(_tableName, operation, id, ex));
     }
 
     /// <summary>Gets the name of the table the store reads and writes.</summary>
@@ -102,19 +71,11 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     {
         SessionArguments.ThrowIfInvalidNewSession(session);
         var stored = SessionRules.Created(session);
-        return RunAsync(SessionStoreOperations.Create, stored.Id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Create, stored.Id, async ct =>
         {
-            var request = new PutItemRequest
-            {
-                TableName = _tableName,
-                Item = SessionItem.ToItem(stored, _retention),
-                ConditionExpression = NotExists,
-                ExpressionAttributeNames = CreateNames,
-                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-            };
             try
             {
-                await _client.PutItemAsync(request, ct).ConfigureAwait(false);
+                await _client.PutItemAsync(_requests.Create(stored), ct).ConfigureAwait(false);
                 return stored;
             }
             catch (ConditionalCheckFailedException failed)
@@ -130,7 +91,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     public Task<ServerSession> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return RunAsync(SessionStoreOperations.Get, id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Get, id, async ct =>
             await ReadAsync(id, ct).ConfigureAwait(false) ?? throw new SessionNotFoundException(id), cancellationToken);
     }
 
@@ -138,39 +99,13 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     public Task<ServerSession> UpdateAsync(ServerSession session, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidSession(session);
-        return RunAsync(SessionStoreOperations.Update, session.Id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Update, session.Id, async ct =>
         {
-            var now = _timeProvider.GetUtcNow();
-            var values = new Dictionary<string, AttributeValue>(16, StringComparer.Ordinal)
-            {
-                [StatusValue] = SessionItem.S(session.Status.ToStorageString()),
-                [ExpiresValue] = SessionItem.Time(session.ExpiresAt),
-                [SourceValue] = SessionItem.S(session.SourceIdentity),
-                [NowValue] = SessionItem.Time(now),
-                [TtlValue] = SessionItem.TtlOf(session.ExpiresAt, _retention),
-                [NextVersionValue] = SessionItem.N(session.Version + 1),
-                [ActiveValue] = ActiveStatus,
-                [TimestampLengthValue] = TimestampLength,
-                [TeeValue] = Tee,
-                [ZedValue] = Zed,
-            };
-            if (session.Version != 0)
-            {
-                values[VersionValue] = SessionItem.N(session.Version);
-            }
-
             // The stored StartedAt and ExpiresAt are compared as strings, which holds for the stored form only: an item
             // in another form fails the condition, is judged in code by its true instants, and is written on condition
             // that it still holds the very timestamps judged.
-            var versioned = session.Version == 0 ? UpdateUnversioned : UpdateVersioned;
-            var request = new UpdateItemRequest
-            {
-                UpdateExpression = UpdateExpressionFor(session, values),
-                ConditionExpression = versioned + UpdateAfterStart + (session.Status == SessionStatus.Active ? UpdateNotExpired : string.Empty),
-                ExpressionAttributeNames = UpdateNames,
-                ExpressionAttributeValues = values,
-            };
-            var first = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, request, ct).ConfigureAwait(false);
+            var now = _timeProvider.GetUtcNow();
+            var first = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, _requests.Update(session, now), ct).ConfigureAwait(false);
             if (first.Written is { } written)
             {
                 return written;
@@ -183,13 +118,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
                 throw refused;
             }
 
-            values.Remove(TimestampLengthValue);
-            values.Remove(TeeValue);
-            values.Remove(ZedValue);
-            values[SeenStartedValue] = old![SessionItem.StartedAt];
-            values[SeenExpiresValue] = old[SessionItem.ExpiresAt];
-            request.ConditionExpression = versioned + UpdateSeen;
-            var second = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, request, ct).ConfigureAwait(false);
+            var second = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, _requests.UpdateJudged(session, now, old!), ct).ConfigureAwait(false);
             if (second.Written is { } rewritten)
             {
                 return rewritten;
@@ -204,9 +133,9 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     public Task DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return RunAsync(SessionStoreOperations.Delete, id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Delete, id, async ct =>
         {
-            await _client.DeleteItemAsync(new DeleteItemRequest { TableName = _tableName, Key = SessionItem.Key(id) }, ct).ConfigureAwait(false);
+            await _client.DeleteItemAsync(_requests.Delete(id), ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }
@@ -215,28 +144,10 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     public Task TouchAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return RunAsync(SessionStoreOperations.Touch, id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Touch, id, async ct =>
         {
             var now = _timeProvider.GetUtcNow();
-            var request = new UpdateItemRequest
-            {
-                TableName = _tableName,
-                Key = SessionItem.Key(id),
-                UpdateExpression = Touch,
-                ConditionExpression = TouchCondition,
-                ExpressionAttributeNames = TouchNames,
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue>(7, StringComparer.Ordinal)
-                {
-                    [NowValue] = SessionItem.Time(now),
-                    [OneValue] = One,
-                    [ActiveValue] = ActiveStatus,
-                    [TimestampLengthValue] = TimestampLength,
-                    [TeeValue] = Tee,
-                    [ZedValue] = Zed,
-                    [NumberTypeValue] = NumberType,
-                },
-                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-            };
+            var request = _requests.Touch(id, now);
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -263,17 +174,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
 
                     // Active and not past its true ExpiresAt: touch it while it still holds the ExpiresAt judged, and
                     // store that in the stored form, so that its next Touch is one request again.
-                    request.UpdateExpression = TouchRewritingExpiry;
-                    request.ConditionExpression = TouchSeenCondition;
-                    request.ExpressionAttributeValues = new Dictionary<string, AttributeValue>(6, StringComparer.Ordinal)
-                    {
-                        [NowValue] = SessionItem.Time(now),
-                        [OneValue] = One,
-                        [ActiveValue] = ActiveStatus,
-                        [NumberTypeValue] = NumberType,
-                        [ExpiresValue] = SessionItem.Time(stored!.ExpiresAt),
-                        [SeenExpiresValue] = old![SessionItem.ExpiresAt],
-                    };
+                    request = _requests.TouchJudged(id, now, stored!.ExpiresAt, old![SessionItem.ExpiresAt]);
                 }
             }
         }, cancellationToken);
@@ -284,246 +185,31 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     {
         SessionArguments.ThrowIfInvalidId(id);
         SessionArguments.ThrowIfInvalidRevoker(revokedBy, reason);
-        return TransitionAsync(SessionStoreOperations.Revoke, id, (Revoke, RevokeResettingVersion), RevokeNames, RevokedStatus, values =>
-        {
-            values[RevokedByValue] = SessionItem.S(revokedBy);
-            values[RevokedReasonValue] = SessionItem.S(reason);
-        }, stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), cancellationToken);
+        return TransitionAsync(
+            SessionStoreOperations.Revoke, id, now => _requests.Revoke(id, revokedBy, reason, now), stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<ServerSession> ExpireAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return TransitionAsync(SessionStoreOperations.Expire, id, (Transition, TransitionResettingVersion), ExpireNames, ExpiredStatus, static _ => { }, stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<ServerSession?> FindActiveByServerInstanceAsync(string serverInstanceId, CancellationToken cancellationToken = default)
-    {
-        SessionArguments.ThrowIfInvalidKey(serverInstanceId);
-        return RunAsync(SessionStoreOperations.FindActiveByServerInstance, null, async ct =>
-        {
-            var ids = new List<string>(1);
-            Dictionary<string, AttributeValue>? startKey = null;
-            do
-            {
-                var response = await _client.QueryAsync(
-                    new QueryRequest
-                    {
-                        TableName = _tableName,
-                        IndexName = SessionTable.ServerInstanceIndex,
-                        KeyConditionExpression = InstanceActive,
-                        ExpressionAttributeNames = InstanceNames,
-                        ExpressionAttributeValues = new Dictionary<string, AttributeValue>(2, StringComparer.Ordinal)
-                        {
-                            [PartitionValue] = SessionItem.S(serverInstanceId),
-                            [ActiveValue] = ActiveStatus,
-                        },
-                        ProjectionExpression = IdName,
-                        ExclusiveStartKey = startKey,
-                    },
-                    ct).ConfigureAwait(false);
-                ids.AddRange(KeysOf(response.Items).Select(key => key.Id));
-                startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-            }
-            while (startKey is not null);
-
-            IEnumerable<ServerSession> candidates = ids.Count switch
-            {
-                0 => [],
-                1 => await ReadAsync(ids[0], ct).ConfigureAwait(false) is { } one ? [one] : [],
-                _ => (await BatchReadAsync(ids, onCorrupt: null, ct).ConfigureAwait(false)).Values,
-            };
-
-            return candidates
-                .Where(s => s.Status == SessionStatus.Active && string.Equals(s.ServerInstanceId, serverInstanceId, StringComparison.Ordinal))
-                .OrderByDescending(s => s.CreatedAt)
-                .ThenByDescending(s => s.Id, StringComparer.Ordinal)
-                .FirstOrDefault();
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<SessionPage> ListByUserAsync(string user, PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        SessionArguments.ThrowIfInvalidKey(user);
-        return ListIndexAsync(SessionStoreOperations.ListByUser, SessionTable.UserIndex, SessionItem.User, user, PageQuery.ForUser(user), page,
-            s => string.Equals(s.User, user, StringComparison.Ordinal), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<SessionPage> ListByStatusAsync(SessionStatus status, PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        SessionArguments.ThrowIfInvalidStatus(status);
-        return ListIndexAsync(SessionStoreOperations.ListByStatus, SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), PageQuery.ForStatus(status), page,
-            s => s.Status == status, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<SessionPage> ListByProfileAsync(string profile, PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        SessionArguments.ThrowIfInvalidKey(profile);
-        return ListIndexAsync(SessionStoreOperations.ListByProfile, SessionTable.ProfileIndex, SessionItem.Profile, profile, PageQuery.ForProfile(profile), page,
-            s => string.Equals(s.Profile, profile, StringComparison.Ordinal), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<SessionPage> ListByTimeRangeAsync(DateTimeOffset createdFrom, DateTimeOffset createdBefore, PageRequest? page = null, CancellationToken cancellationToken = default)
-    {
-        SessionArguments.ThrowIfInvalidRange(createdFrom, createdBefore);
-        var query = PageQuery.ForTimeRange(createdFrom, createdBefore);
-        var cursor = PageToken.Decode(page, query, streams: 1)[0];
-        var range = SessionTimestamp.KeyRange(createdFrom, createdBefore);
-        PageToken.ThrowIfOutside([cursor], range);
-        if (createdFrom == createdBefore || cursor.State == PageCursorState.Done)
-        {
-            return Task.FromResult(SessionPage.Empty);
-        }
-
-        var limit = (page ?? PageRequest.First).EffectiveLimit;
-        return RunAsync(SessionStoreOperations.ListByTimeRange, null, async ct =>
-        {
-            // One query per status partition of gsi-status, each newest first from the same cursor, merged into one
-            // newest-first page. Active first: a session only ever leaves Active, so one that changes status between
-            // the queries is in a later query's partition, never in none. The key range reaches past the true range by
-            // as much as other writers' forms of created_at can differ from the stored form; the keys beyond the true
-            // range are dropped by their true instant before any item is read.
-            var keys = (SessionItem.S(range.Low), SessionItem.S(range.High));
-            var active = await QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ActiveStatus.S, cursor, limit, keys, ct).ConfigureAwait(false);
-            var terminal = await Task.WhenAll(
-                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, RevokedStatus.S, cursor, limit, keys, ct),
-                QueryIndexAsync(SessionTable.StatusIndex, SessionItem.Status, ExpiredStatus.S, cursor, limit, keys, ct)).ConfigureAwait(false);
-            var (taken, next) = IndexPageMerge.Merge([active, .. terminal], limit);
-
-            taken.RemoveAll(k => SessionTimestamp.TryParse(k.CreatedAt, out var created) && (created < createdFrom || created >= createdBefore));
-            var items = await BatchReadAsync(taken.Select(k => k.Id).ToList(), onCorrupt: null, ct).ConfigureAwait(false);
-            var sessions = taken
-                .Select(k => items.TryGetValue(k.Id, out var s) && s.CreatedAt >= createdFrom && s.CreatedAt < createdBefore ? s : null)
-                .OfType<ServerSession>()
-                .Order(NewestFirst)
-                .ToList();
-            var token = next.State == PageCursorState.Done ? null : PageToken.Encode(query, [next]);
-            return new SessionPage(sessions, token);
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    Task<SessionPage> ICorruptItemReportingStore.ListByUserAsync(string user, PageRequest page, Action<SessionCorruptException> corrupt, CancellationToken cancellationToken)
-    {
-        SessionArguments.ThrowIfInvalidKey(user);
-        return ListIndexAsync(SessionStoreOperations.ListByUser, SessionTable.UserIndex, SessionItem.User, user, PageQuery.ForUser(user), page,
-            s => string.Equals(s.User, user, StringComparison.Ordinal), cancellationToken, corrupt);
-    }
-
-    /// <inheritdoc />
-    Task<SessionPage> ICorruptItemReportingStore.ListByStatusAsync(SessionStatus status, PageRequest page, Action<SessionCorruptException> corrupt, CancellationToken cancellationToken)
-    {
-        SessionArguments.ThrowIfInvalidStatus(status);
-        return ListIndexAsync(SessionStoreOperations.ListByStatus, SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), PageQuery.ForStatus(status), page,
-            s => s.Status == status, cancellationToken, corrupt);
-    }
-
-    private Task<SessionPage> ListIndexAsync(
-        string operation, string indexName, string partitionAttribute, string partitionValue, PageQuery query, PageRequest? page,
-        Func<ServerSession, bool> matches, CancellationToken cancellationToken, Action<SessionCorruptException>? onCorrupt = null)
-    {
-        var cursor = PageToken.Decode(page, query, streams: 1)[0];
-        if (cursor.State == PageCursorState.Done)
-        {
-            return Task.FromResult(SessionPage.Empty);
-        }
-
-        var limit = (page ?? PageRequest.First).EffectiveLimit;
-        return RunAsync(operation, null, async ct =>
-        {
-            var index = await QueryIndexAsync(indexName, partitionAttribute, partitionValue, cursor, limit, range: null, ct).ConfigureAwait(false);
-            var items = await BatchReadAsync(index.Keys.Select(k => k.Id).ToList(), onCorrupt, ct).ConfigureAwait(false);
-
-            // The index is eventually consistent: keep only items whose consistent, current state still matches. The
-            // index orders by the string of created_at; the page, by its true instant.
-            var sessions = index.Keys
-                .Select(k => items.TryGetValue(k.Id, out var s) && matches(s) ? s : null)
-                .OfType<ServerSession>()
-                .Order(NewestFirst)
-                .ToList();
-            var token = index.Next.State == PageCursorState.Done ? null : PageToken.Encode(query, [index.Next]);
-            return new SessionPage(sessions, token);
-        }, cancellationToken);
-    }
-
-    /// <summary>One page of keys from an index partition, newest first, and where the next page starts.</summary>
-    private async Task<IndexPage> QueryIndexAsync(
-        string indexName, string partitionAttribute, string partitionValue, PageCursor cursor, int limit,
-        (AttributeValue From, AttributeValue To)? range, CancellationToken cancellationToken)
-    {
-        var values = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal) { [PartitionValue] = SessionItem.S(partitionValue) };
-        if (range is { } bounds)
-        {
-            values[FromValue] = bounds.From;
-            values[ToValue] = bounds.To;
-        }
-
-        var request = new QueryRequest
-        {
-            TableName = _tableName,
-            IndexName = indexName,
-            KeyConditionExpression = range is null ? PartitionKey : StatusCreatedBetween,
-            ExpressionAttributeNames = Names((PartitionName, partitionAttribute), (IdName, SessionItem.Id), (CreatedName, SessionItem.CreatedAt)),
-            ExpressionAttributeValues = values,
-            ProjectionExpression = KeysOnly,
-            ScanIndexForward = false,
-            Limit = limit,
-        };
-        if (cursor.State == PageCursorState.After)
-        {
-            // The partition comes from the query, never from the token: a token cannot reach another partition.
-            request.ExclusiveStartKey = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal)
-            {
-                [SessionItem.Id] = SessionItem.S(cursor.Id!),
-                [partitionAttribute] = SessionItem.S(partitionValue),
-                [SessionItem.CreatedAt] = SessionItem.S(cursor.CreatedAt!),
-            };
-        }
-
-        var response = await _client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
-        var next = response.LastEvaluatedKey is { Count: > 0 } last ? IndexKey.From(last).Cursor : PageCursor.Done;
-        return new IndexPage(KeysOf(response.Items).ToList(), next);
+        return TransitionAsync(
+            SessionStoreOperations.Expire, id, now => _requests.Expire(id, now), stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
     }
 
     /// <summary>
-    /// Active → <paramref name="target"/> in one conditional write. An item whose version is there but not a number
+    /// Active → a terminal status in one conditional write, the request <paramref name="transition"/> builds at the current time. An item whose version is there but not a number
     /// (NULL, a string) cannot be counted up, yet must still be revocable: a second write replaces its version with 1.
     /// </summary>
     private Task<ServerSession> TransitionAsync(
-        string operation, string id, (string Counting, string ResettingVersion) updateExpressions, Dictionary<string, string> names, AttributeValue target,
-        Action<Dictionary<string, AttributeValue>> addValues, Func<ServerSession?, SessionStoreException?> refuse, CancellationToken cancellationToken) =>
-        RunAsync(operation, id, async ct =>
+        string operation, string id, Func<DateTimeOffset, UpdateItemRequest> transition, Func<ServerSession?, SessionStoreException?> refuse, CancellationToken cancellationToken) =>
+        _instrumentation.RunAsync(operation, id, async ct =>
         {
-            var values = new Dictionary<string, AttributeValue>(8, StringComparer.Ordinal)
-            {
-                [StatusValue] = target,
-                [NowValue] = SessionItem.Time(_timeProvider.GetUtcNow()),
-                [ZeroValue] = Zero,
-                [OneValue] = One,
-                [ActiveValue] = ActiveStatus,
-                [NumberTypeValue] = NumberType,
-            };
-            addValues(values);
-            var request = new UpdateItemRequest
-            {
-                UpdateExpression = updateExpressions.Counting,
-                ConditionExpression = IsActive,
-                ExpressionAttributeNames = names,
-                ExpressionAttributeValues = values,
-            };
+            var request = transition(_timeProvider.GetUtcNow());
             var write = await TryUpdateAsync(operation, id, request, ct).ConfigureAwait(false);
             if (write.Written is null && HasMalformedVersion(write.Old))
             {
-                values.Remove(ZeroValue);
-                request.UpdateExpression = updateExpressions.ResettingVersion;
-                request.ConditionExpression = IsActiveWithMalformedVersion;
-                write = await TryUpdateAsync(operation, id, request, ct).ConfigureAwait(false);
+                write = await TryUpdateAsync(operation, id, SessionRequests.ResettingVersion(request), ct).ConfigureAwait(false);
             }
 
             if (write.Written is { } written)
@@ -547,7 +233,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     /// <summary>Whether an item is Active with a <c>version</c> that is there but not a number.</summary>
     private static bool HasMalformedVersion(Dictionary<string, AttributeValue>? item) =>
         item is not null
-        && item.TryGetValue(SessionItem.Status, out var status) && status.S == ActiveStatus.S
+        && item.TryGetValue(SessionItem.Status, out var status) && status.S == ActiveStatus
         && item.TryGetValue(SessionItem.Version, out var version) && version.N is null;
 
     /// <summary>
@@ -557,10 +243,6 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
     /// </summary>
     private async Task<ConditionalWrite> TryUpdateAsync(string operation, string id, UpdateItemRequest request, CancellationToken cancellationToken)
     {
-        request.TableName = _tableName;
-        request.Key = SessionItem.Key(id);
-        request.ReturnValues = ReturnValue.ALL_NEW;
-        request.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
         Dictionary<string, AttributeValue> written;
         try
         {
@@ -594,150 +276,15 @@ public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemRe
         }
 
         Log.ReadingAfterFailedCondition(_logger, operation, _tableName, id);
-        var response = await _client.GetItemAsync(
-            new GetItemRequest { TableName = _tableName, Key = SessionItem.Key(id), ConsistentRead = true },
-            cancellationToken).ConfigureAwait(false);
+        var response = await _client.GetItemAsync(_requests.Get(id), cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } item ? item : null;
     }
 
     private async Task<ServerSession?> ReadAsync(string id, CancellationToken cancellationToken)
     {
-        var response = await _client.GetItemAsync(
-            new GetItemRequest { TableName = _tableName, Key = SessionItem.Key(id), ConsistentRead = true },
-            cancellationToken).ConfigureAwait(false);
+        var response = await _client.GetItemAsync(_requests.Get(id), cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } item ? SessionItem.FromItem(item) : null;
     }
-
-    /// <summary>
-    /// Reads items by id with consistent <c>BatchGetItem</c>s of up to 100 keys, retrying unprocessed keys with backoff.
-    /// A corrupt item fails the read, unless <paramref name="onCorrupt"/> is given: it is then reported there and left out.
-    /// </summary>
-    private async Task<Dictionary<string, ServerSession>> BatchReadAsync(List<string> ids, Action<SessionCorruptException>? onCorrupt, CancellationToken cancellationToken)
-    {
-        var sessions = new Dictionary<string, ServerSession>(ids.Count, StringComparer.Ordinal);
-        for (var offset = 0; offset < ids.Count; offset += MaxBatchGetKeys)
-        {
-            var keys = ids.Skip(offset).Take(MaxBatchGetKeys).Distinct(StringComparer.Ordinal).Select(SessionItem.Key).ToList();
-            var pending = new Dictionary<string, KeysAndAttributes>(1, StringComparer.Ordinal)
-            {
-                [_tableName] = new KeysAndAttributes { Keys = keys, ConsistentRead = true },
-            };
-            for (var attempt = 0; ; attempt++)
-            {
-                var response = await _client.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
-                if (response.Responses is not null && response.Responses.TryGetValue(_tableName, out var items))
-                {
-                    foreach (var item in items)
-                    {
-                        ServerSession session;
-                        try
-                        {
-                            session = SessionItem.FromItem(item);
-                        }
-                        catch (SessionCorruptException corrupt) when (onCorrupt is not null)
-                        {
-                            onCorrupt(new SessionCorruptException(corrupt.SessionId, corrupt.AttributeName, $"{corrupt.Message} (table '{_tableName}')", SessionStoreOperations.BatchGet, _tableName));
-                            continue;
-                        }
-
-                        sessions[session.Id] = session;
-                    }
-                }
-
-                if (response.UnprocessedKeys is not { Count: > 0 } unprocessed)
-                {
-                    break;
-                }
-
-                var left = unprocessed.Sum(u => u.Value.Keys?.Count ?? 0);
-                if (attempt == MaxUnprocessedRetries)
-                {
-                    throw new SessionStoreException(
-                        $"BatchGetItem on table '{_tableName}' left {left} keys unprocessed after {MaxUnprocessedRetries} retries.",
-                        sessionId: null, SessionStoreOperations.BatchGet, _tableName, innerException: null);
-                }
-
-                var delay = TimeSpan.FromMilliseconds(Math.Min(25 * (1 << attempt), 1_000) * (0.5 + Random.Shared.NextDouble()));
-                Log.RetryingUnprocessedKeys(_logger, _tableName, left, delay);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                pending = unprocessed;
-            }
-        }
-
-        return sessions;
-    }
-
-    /// <summary>Runs one store operation: a span, a duration measurement, and provider faults mapped to <see cref="SessionStoreException"/>.</summary>
-    private async Task<T> RunAsync<T>(string operation, string? id, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        using var activity = SessionStoreTelemetry.StartActivity(operation, _tableName, id);
-        var outcome = SessionStoreTelemetry.Outcomes.Success;
-        try
-        {
-            return await body(cancellationToken).ConfigureAwait(false);
-        }
-        catch (SessionCorruptException ex) when (ex.TableName is null)
-        {
-            // A corrupt item: say where it was read.
-            outcome = SessionStoreTelemetry.Outcomes.Error;
-            Log.ProviderFault(_logger, operation, _tableName, id, ex);
-            throw new SessionCorruptException(ex.SessionId, ex.AttributeName, $"{ex.Message} (table '{_tableName}', operation {operation})", operation, _tableName);
-        }
-        catch (Exception ex) when (ex is SessionStoreException || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            outcome = SessionStoreTelemetry.Outcomes.Of(ex);
-            throw;
-        }
-        catch (Exception ex) when (IsProviderFault(ex))
-        {
-            outcome = SessionStoreTelemetry.Outcomes.Error;
-            Log.ProviderFault(_logger, operation, _tableName, id, ex);
-            throw new SessionStoreException(DescribeFault(operation, ex), id, operation, _tableName, ex);
-        }
-        finally
-        {
-            SessionStoreTelemetry.Stop(activity, operation, outcome, started);
-        }
-    }
-
-    private static bool IsProviderFault(Exception ex) =>
-        ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or TimeoutException or OperationCanceledException;
-
-    private string DescribeFault(string operation, Exception ex) => ex switch
-    {
-        ResourceNotFoundException => $"DynamoDB {operation} failed: table '{_tableName}' (or its index) does not exist or is not active. Create it with SessionTable.EnsureCreatedAsync or `sessions table create`.",
-        OperationCanceledException or TimeoutException => $"DynamoDB {operation} on table '{_tableName}' timed out.",
-        _ => $"DynamoDB {operation} on table '{_tableName}' failed: {ex.Message}",
-    };
-
-    /// <summary>Binds the revocation fields the session has and picks the expression that sets those and removes the others.</summary>
-    private static string UpdateExpressionFor(ServerSession session, Dictionary<string, AttributeValue> values)
-    {
-        if (session.RevokedBy is not null)
-        {
-            values[RevokedByValue] = SessionItem.S(session.RevokedBy);
-        }
-
-        if (session.RevokedReason is not null)
-        {
-            values[RevokedReasonValue] = SessionItem.S(session.RevokedReason);
-        }
-
-        return (session.RevokedBy, session.RevokedReason) switch
-        {
-            (null, null) => UpdateRemovingRevocation,
-            (not null, null) => UpdateSettingRevokedBy,
-            (null, not null) => UpdateSettingRevokedReason,
-            _ => UpdateSettingRevocation,
-        };
-    }
-
-    private static IEnumerable<IndexKey> KeysOf(List<Dictionary<string, AttributeValue>>? items) =>
-        (items ?? []).Select(IndexKey.From);
-
-    private static Dictionary<string, string> Names(params (string Placeholder, string Attribute)[] names) =>
-        names.ToDictionary(n => n.Placeholder, n => n.Attribute, StringComparer.Ordinal);
 
     /// <summary>The outcome of one conditional write: the item as written, or the old item that refused it (none: not found).</summary>
     private readonly record struct ConditionalWrite(ServerSession? Written, Dictionary<string, AttributeValue>? Old);

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2.Model;
+using Sessions.Paging;
 
 namespace Sessions.DynamoDb;
 

@@ -1,3 +1,5 @@
+using Sessions.Paging;
+
 namespace Sessions.DynamoDb;
 
 /// <summary>

@@ -109,7 +109,8 @@ public static class SessionTable
         Projection = new Projection { ProjectionType = ProjectionType.KEYS_ONLY },
     };
 
-    private static async Task<TableDescription?> DescribeAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken)
+    /// <summary>The table's description, or <see langword="null"/> when there is no such table.</summary>
+    internal static async Task<TableDescription?> DescribeAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken)
     {
         try
         {
@@ -117,6 +118,20 @@ public static class SessionTable
             return response.Table;
         }
         catch (ResourceNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The table's TTL setting, or <see langword="null"/> where the server does not implement TTL (some local emulators).</summary>
+    internal static async Task<TimeToLiveDescription?> DescribeTimeToLiveAsync(IAmazonDynamoDB client, string tableName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false);
+            return response.TimeToLiveDescription;
+        }
+        catch (AmazonDynamoDBException ex) when (ex.ErrorCode == UnknownOperation)
         {
             return null;
         }

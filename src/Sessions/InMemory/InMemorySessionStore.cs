@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sessions.Paging;
 
 namespace Sessions.InMemory;
 
@@ -6,16 +8,12 @@ namespace Sessions.InMemory;
 /// A thread-safe store in process memory with exactly the behaviour of the DynamoDB store: for tests, local runs and
 /// the CLI's demo. Each session has its own lock, so Touch never contends beyond its own session. Nothing persists.
 /// </summary>
+/// <remarks>Each operation emits the same span and duration measurement as on DynamoDB (<see cref="SessionDiagnostics"/>).</remarks>
 public sealed class InMemorySessionStore : ISessionStore
 {
-    private static readonly Comparer<ServerSession> NewestFirst = Comparer<ServerSession>.Create(static (a, b) =>
-    {
-        var byTime = b.CreatedAt.CompareTo(a.CreatedAt);
-        return byTime != 0 ? byTime : string.CompareOrdinal(b.Id, a.Id);
-    });
-
     private readonly ConcurrentDictionary<string, Slot> _sessions = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
+    private readonly SessionStoreInstrumentation _instrumentation = new(tableName: null, NullLogger.Instance);
 
     /// <summary>Initializes a new, empty store.</summary>
     /// <param name="timeProvider">The clock for Touch, expiry and UpdatedAt; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
@@ -31,68 +29,66 @@ public sealed class InMemorySessionStore : ISessionStore
     public Task<ServerSession> CreateAsync(ServerSession session, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidNewSession(session);
-        cancellationToken.ThrowIfCancellationRequested();
-
         var created = SessionRules.Created(session);
-        if (_sessions.TryAdd(created.Id, new Slot(created)))
+        return Run(SessionStoreOperations.Create, created.Id, () =>
         {
-            return Task.FromResult(created);
-        }
+            if (_sessions.TryAdd(created.Id, new Slot(created)))
+            {
+                return created;
+            }
 
-        // A repeated Create of the very same session (a retry) returns the stored copy; any other session is refused.
-        var stored = Read(created.Id);
-        return SessionRules.IsCreated(stored, created)
-            ? Task.FromResult(stored)
-            : Task.FromException<ServerSession>(new SessionAlreadyExistsException(created.Id));
+            // A repeated Create of the very same session (a retry) returns the stored copy; any other session is refused.
+            var stored = Read(created.Id);
+            return SessionRules.IsCreated(stored, created) ? stored! : throw new SessionAlreadyExistsException(created.Id);
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<ServerSession> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        return Read(id) is { } stored
-            ? Task.FromResult(stored)
-            : Task.FromException<ServerSession>(new SessionNotFoundException(id));
+        return Run(SessionStoreOperations.Get, id, () => Read(id) ?? throw new SessionNotFoundException(id), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<ServerSession> UpdateAsync(ServerSession session, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidSession(session);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        var now = Now();
-        return Write(session.Id, stored => SessionRules.RefuseUpdate(session, stored, now), stored => SessionRules.Updated(stored, session, now));
+        return Run(SessionStoreOperations.Update, session.Id, () =>
+        {
+            var now = Now();
+            return Write(session.Id, stored => SessionRules.RefuseUpdate(session, stored, now), stored => SessionRules.Updated(stored, session, now));
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        if (_sessions.TryGetValue(id, out var slot))
+        return Run(SessionStoreOperations.Delete, id, () =>
         {
-            lock (slot)
+            if (_sessions.TryGetValue(id, out var slot))
             {
-                Volatile.Write(ref slot.Session, null);
-                _sessions.TryRemove(new KeyValuePair<string, Slot>(id, slot));
+                lock (slot)
+                {
+                    Volatile.Write(ref slot.Session, null);
+                    _sessions.TryRemove(new KeyValuePair<string, Slot>(id, slot));
+                }
             }
-        }
 
-        return Task.CompletedTask;
+            return true;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task TouchAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        var now = Now();
-        return Write(id, stored => SessionRules.RefuseTouch(id, stored, now), stored => SessionRules.Touched(stored, now));
+        return Run(SessionStoreOperations.Touch, id, () =>
+        {
+            var now = Now();
+            return Write(id, stored => SessionRules.RefuseTouch(id, stored, now), stored => SessionRules.Touched(stored, now));
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -100,105 +96,91 @@ public sealed class InMemorySessionStore : ISessionStore
     {
         SessionArguments.ThrowIfInvalidId(id);
         SessionArguments.ThrowIfInvalidRevoker(revokedBy, reason);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        return Write(id, stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), stored => SessionRules.Revoked(stored, revokedBy, reason, Now()));
+        return Run(SessionStoreOperations.Revoke, id, () =>
+            Write(id, stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), stored => SessionRules.Revoked(stored, revokedBy, reason, Now())), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<ServerSession> ExpireAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        return Write(id, stored => SessionRules.RefuseTransition(id, stored), stored => SessionRules.Expired(stored, Now()));
+        return Run(SessionStoreOperations.Expire, id, () =>
+            Write(id, stored => SessionRules.RefuseTransition(id, stored), stored => SessionRules.Expired(stored, Now())), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<ServerSession?> FindActiveByServerInstanceAsync(string serverInstanceId, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(serverInstanceId);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        ServerSession? newest = null;
-        foreach (var session in Snapshot())
-        {
-            if (session.Status == SessionStatus.Active
-                && string.Equals(session.ServerInstanceId, serverInstanceId, StringComparison.Ordinal)
-                && (newest is null || NewestFirst.Compare(session, newest) < 0))
-            {
-                newest = session;
-            }
-        }
-
-        return Task.FromResult(newest);
+        var list = SessionList.ActiveOf(serverInstanceId);
+        return Run(list.Operation, null, () => list.Newest(Snapshot()), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByUserAsync(string user, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(user);
-        return List(PageQuery.ForUser(user), page, s => string.Equals(s.User, user, StringComparison.Ordinal), cancellationToken);
+        return List(SessionList.ByUser(user), page, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByStatusAsync(SessionStatus status, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidStatus(status);
-        return List(PageQuery.ForStatus(status), page, s => s.Status == status, cancellationToken);
+        return List(SessionList.ByStatus(status), page, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByProfileAsync(string profile, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidKey(profile);
-        return List(PageQuery.ForProfile(profile), page, s => string.Equals(s.Profile, profile, StringComparison.Ordinal), cancellationToken);
+        return List(SessionList.ByProfile(profile), page, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SessionPage> ListByTimeRangeAsync(DateTimeOffset createdFrom, DateTimeOffset createdBefore, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidRange(createdFrom, createdBefore);
-        PageToken.ThrowIfOutside(PageToken.Decode(page, PageQuery.ForTimeRange(createdFrom, createdBefore), streams: 1), SessionTimestamp.KeyRange(createdFrom, createdBefore));
-        return List(PageQuery.ForTimeRange(createdFrom, createdBefore), page, s => s.CreatedAt >= createdFrom && s.CreatedAt < createdBefore, cancellationToken);
+        return List(SessionList.ByTimeRange(createdFrom, createdBefore), page, cancellationToken);
     }
 
-    private Task<SessionPage> List(PageQuery query, PageRequest? page, Func<ServerSession, bool> matches, CancellationToken cancellationToken)
+    private Task<SessionPage> List(SessionList list, PageRequest? page, CancellationToken cancellationToken)
     {
-        var cursor = PageToken.Decode(page, query, streams: 1)[0];
-        cancellationToken.ThrowIfCancellationRequested();
-        if (cursor.State == PageCursorState.Done)
+        var cursor = list.Start(page);
+        if (list.IsEmpty || cursor.State == PageCursorState.Done)
         {
             return Task.FromResult(SessionPage.Empty);
         }
 
         var limit = (page ?? PageRequest.First).EffectiveLimit;
-        var afterTime = cursor.State == PageCursorState.After ? SessionTimestamp.Parse(cursor.CreatedAt!) : DateTimeOffset.MaxValue;
-        var afterId = cursor.Id;
-
-        // Newest first: a session comes after the cursor when it is older, or as old with a smaller id.
-        var matching = Snapshot()
-            .Where(s => matches(s) && (afterId is null || s.CreatedAt < afterTime || (s.CreatedAt == afterTime && string.CompareOrdinal(s.Id, afterId) < 0)))
-            .Order(NewestFirst)
-            .Take(limit + 1)
-            .ToList();
-
-        if (matching.Count <= limit)
+        return Run(list.Operation, null, () =>
         {
-            return Task.FromResult(new SessionPage(matching, null));
-        }
+            // One more than the page, to know whether a next page exists.
+            var matching = list.Page(Snapshot().Where(SessionList.After(cursor)), limit + 1);
+            if (matching.Count <= limit)
+            {
+                return new SessionPage(matching, null);
+            }
 
-        matching.RemoveAt(limit);
-        var last = matching[^1];
-        var token = PageToken.Encode(query, [PageCursor.After(SessionTimestamp.Format(last.CreatedAt), last.Id)]);
-        return Task.FromResult(new SessionPage(matching, token));
+            var items = matching.GetRange(0, limit);
+            var last = items[^1];
+            return new SessionPage(items, PageToken.Encode(list.Query, [PageCursor.After(SessionTimestamp.Format(last.CreatedAt), last.Id)]));
+        }, cancellationToken);
     }
 
-    private Task<ServerSession> Write(string id, Func<ServerSession?, Exception?> refuse, Func<ServerSession, ServerSession> apply)
+    /// <summary>Runs one operation in the shared instrumentation: the same span and measurement as on DynamoDB.</summary>
+    private Task<T> Run<T>(string operation, string? id, Func<T> body, CancellationToken cancellationToken) =>
+        _instrumentation.RunAsync(operation, id, ct =>
+        {
+            ct.ThrowIfCancellationRequested();
+            return Task.FromResult(body());
+        }, cancellationToken);
+
+    private ServerSession Write(string id, Func<ServerSession?, Exception?> refuse, Func<ServerSession, ServerSession> apply)
     {
         if (!_sessions.TryGetValue(id, out var slot))
         {
-            return Task.FromException<ServerSession>(refuse(null) ?? new SessionNotFoundException(id));
+            throw refuse(null) ?? new SessionNotFoundException(id);
         }
 
         lock (slot)
@@ -206,12 +188,12 @@ public sealed class InMemorySessionStore : ISessionStore
             var stored = slot.Session;
             if (refuse(stored) is { } error)
             {
-                return Task.FromException<ServerSession>(error);
+                throw error;
             }
 
             var next = apply(stored!);
             Volatile.Write(ref slot.Session, next);
-            return Task.FromResult(next);
+            return next;
         }
     }
 

@@ -1,4 +1,4 @@
-namespace Sessions;
+namespace Sessions.Paging;
 
 /// <summary>Where one ordered stream of a list stands: not started, after a given item, or exhausted.</summary>
 internal readonly record struct PageCursor

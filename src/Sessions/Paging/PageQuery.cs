@@ -1,4 +1,4 @@
-namespace Sessions;
+namespace Sessions.Paging;
 
 /// <summary>Names one list query (which list, which key); a continuation token is bound to it.</summary>
 internal readonly record struct PageQuery(string Kind, string Key)

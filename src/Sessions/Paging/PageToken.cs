@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Sessions;
+namespace Sessions.Paging;
 
 /// <summary>
 /// Encodes list positions as opaque continuation tokens bound to their query. A token carries a fingerprint of the

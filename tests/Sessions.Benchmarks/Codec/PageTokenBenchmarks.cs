@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Sessions.Benchmarks.Infrastructure;
+using Sessions.Paging;
 
 namespace Sessions.Benchmarks.Codec;
 

@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using static Sessions.Tests.DynamoDb.GoWrittenItems;
@@ -22,7 +21,7 @@ public abstract class BulkMaintenanceTests(DynamoDbServerFixture server) : IAsyn
     public async Task InitializeAsync()
     {
         _table = await server.CreateTableAsync();
-        _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+        _store = TestStores.DynamoDb(server.Client, _table, _time);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Sessions.DynamoDb;
@@ -22,7 +21,7 @@ public sealed class ConditionFailureClassificationTests
 
     public ConditionFailureClassificationTests()
     {
-        _store = new DynamoDbSessionStore(_client.Object, Options.Create(new DynamoDbSessionStoreOptions { TableName = Table }), _time);
+        _store = TestStores.DynamoDb(_client.Object, Table, _time);
         _session = ServerSession.Start("alice", "prod", "i-1", "svc", TimeSpan.FromHours(1), _time.GetUtcNow()) with { Version = 3 };
     }
 

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Xunit.Abstractions;
@@ -120,7 +119,7 @@ public abstract class ConsumedCapacityTests(DynamoDbServerFixture server, ITestO
     {
         var table = allProjected ? await server.CreateAllProjectedTableAsync() : await server.CreateTableAsync();
         var meter = server.CreateCapacityMeteringClient();
-        return (new DynamoDbSessionStore(meter, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time), meter);
+        return (TestStores.DynamoDb(meter, table, _time), meter);
     }
 
     private ServerSession NewSession(string? user = null, string? profile = null)

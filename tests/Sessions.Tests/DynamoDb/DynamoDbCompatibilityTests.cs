@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 
@@ -20,7 +19,7 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
     public async Task InitializeAsync()
     {
         _table = await server.CreateAllProjectedTableAsync();
-        _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+        _store = TestStores.DynamoDb(server.Client, _table, _time);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 
@@ -15,7 +14,7 @@ public abstract class DynamoDbRoundTripTests(DynamoDbServerFixture server) : IAs
     public async Task InitializeAsync()
     {
         var table = await server.SharedTableAsync();
-        _store = new DynamoDbSessionStore(server.CreateClient(_wire), Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time);
+        _store = TestStores.DynamoDb(server.CreateClient(_wire), table, _time);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Sessions.DynamoDb;
 using Sessions.Tests.Conformance;
 
@@ -14,7 +13,7 @@ public abstract class DynamoDbSessionStoreTests(DynamoDbServerFixture server) : 
     public Task DisposeAsync() => Task.CompletedTask;
 
     protected override ISessionStore CreateStore(TimeProvider timeProvider) =>
-        new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), timeProvider);
+        TestStores.DynamoDb(server.Client, _table!, timeProvider);
 }
 
 public sealed class DynamoDbSessionStoreTestsOnDynalite(DynaliteFixture server) : DynamoDbSessionStoreTests(server), IClassFixture<DynaliteFixture>;

@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 
@@ -14,7 +13,7 @@ public abstract class DynamoDbStoreSafetyTests(DynamoDbServerFixture server) : I
     public async Task InitializeAsync()
     {
         var table = await server.SharedTableAsync();
-        _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time);
+        _store = TestStores.DynamoDb(server.Client, table, _time);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -87,7 +86,7 @@ public abstract class DynamoDbStoreSafetyTests(DynamoDbServerFixture server) : I
     public async Task A_missing_table_gives_SessionStoreException_naming_the_table_with_the_sdk_error_inside()
     {
         var missing = "sessions-missing-" + Guid.NewGuid().ToString("N")[..8];
-        var store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = missing }), _time);
+        var store = TestStores.DynamoDb(server.Client, missing, _time);
 
         var error = (await FluentActions.Awaiting(() => store.GetAsync(SessionId.New())).Should().ThrowAsync<SessionStoreException>()).Which;
 

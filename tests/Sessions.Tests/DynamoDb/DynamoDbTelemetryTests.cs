@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
+using Sessions.Tests.Diagnostics;
 
 namespace Sessions.Tests.DynamoDb;
 
@@ -18,49 +16,20 @@ public sealed class TelemetryTestGroup
 public abstract class DynamoDbTelemetryTests(DynamoDbServerFixture server) : IAsyncLifetime, IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2034, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly ConcurrentQueue<Activity> _spans = new();
-    private readonly ConcurrentQueue<(double Seconds, string? Operation, string? Outcome)> _durations = new();
-    private readonly ActivityListener _activityListener = new();
-    private readonly MeterListener _meterListener = new();
+    private readonly StoreTelemetryRecorder _telemetry = new();
     private DynamoDbSessionStore _store = null!;
 
     public async Task InitializeAsync()
     {
         var table = await server.SharedTableAsync();
-        _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time);
-
-        _activityListener.ShouldListenTo = source => source.Name == "Sessions";
-        _activityListener.Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded;
-        _activityListener.ActivityStopped = _spans.Enqueue;
-        ActivitySource.AddActivityListener(_activityListener);
-
-        _meterListener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == "Sessions" && instrument.Name == "sessions.store.operation.duration")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _meterListener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-        {
-            string? operation = null, outcome = null;
-            foreach (var tag in tags)
-            {
-                operation = tag.Key == "sessions.operation" ? tag.Value as string : operation;
-                outcome = tag.Key == "sessions.outcome" ? tag.Value as string : outcome;
-            }
-
-            _durations.Enqueue((value, operation, outcome));
-        });
-        _meterListener.Start();
+        _store = TestStores.DynamoDb(server.Client, table, _time);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     public void Dispose()
     {
-        _activityListener.Dispose();
-        _meterListener.Dispose();
+        _telemetry.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -68,19 +37,19 @@ public abstract class DynamoDbTelemetryTests(DynamoDbServerFixture server) : IAs
     public async Task Each_operation_emits_one_span_and_one_duration_tagged_with_operation_and_outcome()
     {
         var session = await _store.CreateAsync(ServerSession.Start("tel", "tel", "tel-" + Guid.NewGuid().ToString("N"), "s", TimeSpan.FromHours(1), _time.GetUtcNow()));
-        _spans.Clear();
-        _durations.Clear();
+        _telemetry.Spans.Clear();
+        _telemetry.Durations.Clear();
 
         await _store.TouchAsync(session.Id);
         await _store.RevokeAsync(session.Id, "ops", "test");
         await FluentActions.Awaiting(() => _store.TouchAsync(session.Id)).Should().ThrowAsync<SessionRevokedException>();
 
-        var spans = _spans.Where(s => (string?)s.GetTagItem("sessions.id") == session.Id).ToList();
+        var spans = _telemetry.Spans.Where(s => (string?)s.GetTagItem("sessions.id") == session.Id).ToList();
         spans.Select(s => (s.OperationName, (string?)s.GetTagItem("sessions.outcome")))
             .Should().Equal(("Touch", "success"), ("Revoke", "success"), ("Touch", "revoked"));
         spans.Last().Status.Should().Be(ActivityStatusCode.Error);
-        _durations.Select(d => (d.Operation, d.Outcome)).Should().Equal(("Touch", "success"), ("Revoke", "success"), ("Touch", "revoked"));
-        _durations.Should().OnlyContain(d => d.Seconds > 0);
+        _telemetry.Durations.Select(d => (d.Operation, d.Outcome)).Should().Equal(("Touch", "success"), ("Revoke", "success"), ("Touch", "revoked"));
+        _telemetry.Durations.Should().OnlyContain(d => d.Seconds > 0);
     }
 }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using static Sessions.Tests.DynamoDb.GoWrittenItems;
@@ -25,7 +24,7 @@ public abstract class GoWrittenItemTests(DynamoDbServerFixture server) : IAsyncL
     {
         _table = await server.SharedTableAsync();
         _returnsOldItem = (await server.CapabilitiesAsync()).ReturnsOldItemOnConditionFailure;
-        _store = new DynamoDbSessionStore(server.CreateClient(_wire), Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+        _store = TestStores.DynamoDb(server.CreateClient(_wire), _table, _time);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

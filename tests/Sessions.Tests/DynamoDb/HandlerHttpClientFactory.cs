@@ -10,9 +10,15 @@ internal sealed class HandlerHttpClientFactory : HttpClientFactory, IDisposable
 {
     private readonly HttpClient _httpClient;
 
-    public HandlerHttpClientFactory(HttpMessageHandler? handler)
+    /// <param name="handler">The test's handler (chain), or <see langword="null"/> for the network alone.</param>
+    /// <param name="timeout">The timeout of each request, as the SDK's own HTTP client takes it from the config; HttpClient's default when <see langword="null"/>.</param>
+    public HandlerHttpClientFactory(HttpMessageHandler? handler, TimeSpan? timeout = null)
     {
         _httpClient = new HttpClient(Pipeline(handler), disposeHandler: true);
+        if (timeout is { } each)
+        {
+            _httpClient.Timeout = each;
+        }
     }
 
     public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _httpClient;

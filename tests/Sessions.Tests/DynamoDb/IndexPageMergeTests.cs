@@ -1,4 +1,5 @@
 using Sessions.DynamoDb;
+using Sessions.Paging;
 
 namespace Sessions.Tests.DynamoDb;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using static Sessions.Tests.DynamoDb.GoWrittenItems;
@@ -22,7 +21,7 @@ public abstract class OtherWriterListTests(DynamoDbServerFixture server) : IAsyn
     public async Task InitializeAsync()
     {
         _table = await server.CreateTableAsync();
-        _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+        _store = TestStores.DynamoDb(server.Client, _table, _time);
 
         // created_at in the forms of other writers, with the instant each stands for.
         await PutAsync("2032-07-14T10:00:00Z", s_day.AddHours(10));

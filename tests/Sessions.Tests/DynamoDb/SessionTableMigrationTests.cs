@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.Hosting.Leases;
@@ -24,7 +23,7 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
     public async Task InitializeAsync()
     {
         _table = await server.CreateTableAsync();
-        _store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table, Retention = s_retention }), _time);
+        _store = TestStores.DynamoDb(server.Client, _table, _time, s_retention);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Moq;
 using Sessions.DynamoDb;
 
@@ -24,7 +23,7 @@ public sealed class StaleIndexEntryTests
     public StaleIndexEntryTests()
     {
         _revoked = ServerSession.Start("alice", "prod", "i-1", "svc", TimeSpan.FromHours(1), Now.AddSeconds(-2)).Revoke("ops", "test", Now) with { Version = 2 };
-        _store = new DynamoDbSessionStore(_client.Object, Options.Create(new DynamoDbSessionStoreOptions { TableName = Table }));
+        _store = TestStores.DynamoDb(_client.Object, Table);
         _client.Setup(c => c.BatchGetItemAsync(It.IsAny<BatchGetItemRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new BatchGetItemResponse
             {

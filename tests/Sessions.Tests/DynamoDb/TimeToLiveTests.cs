@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 
@@ -48,7 +47,7 @@ public abstract class TimeToLiveTests(DynamoDbServerFixture server)
 
         var table = await server.CreateTableAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-30));
-        var store = new DynamoDbSessionStore(server.CreateClient(allowPastTtl: true), Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), clock);
+        var store = TestStores.DynamoDb(server.CreateClient(allowPastTtl: true), table, clock);
         var session = await store.CreateAsync(ServerSession.Start("ttl-user", "ttl-profile", "ttl-instance", "svc", TimeSpan.FromHours(1), clock.GetUtcNow()));
         await store.TouchAsync(session.Id);
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.Hosting;
@@ -190,7 +189,7 @@ public abstract class DynamoDbExpirySweeperFleetTests(DynamoDbServerFixture serv
     protected override async Task<(ISessionStore Admin, Action<IServiceCollection> AddStore)> StoreAsync()
     {
         var table = _table = await server.CreateTableAsync();
-        var admin = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), Time);
+        var admin = TestStores.DynamoDb(server.Client, table, Time);
         return (admin, services =>
         {
             services.AddSingleton(server.Client);

@@ -76,7 +76,7 @@ public abstract class HostingTelemetryTests(DynamoDbServerFixture server) : IDis
     {
         Listen();
         var table = await server.SharedTableAsync();
-        var store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time);
+        var store = TestStores.DynamoDb(server.Client, table, _time);
         var check = new SessionStoreHealthCheck(store, new SessionStoreHealthCheckOptions(), _time);
 
         await check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration("sessions", check, null, null) });

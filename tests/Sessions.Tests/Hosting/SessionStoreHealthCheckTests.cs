@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.Hosting;
@@ -130,7 +129,7 @@ public abstract class SessionStoreHealthCheckTests(DynamoDbServerFixture server)
 
     private async Task<HealthCheckResult> CheckAsync(IAmazonDynamoDB client, string table, HealthStatus failureStatus = HealthStatus.Unhealthy, TimeSpan? timeout = null)
     {
-        var store = new DynamoDbSessionStore(client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time);
+        var store = TestStores.DynamoDb(client, table, _time);
         var check = new SessionStoreHealthCheck(store, new SessionStoreHealthCheckOptions { Timeout = timeout ?? TimeSpan.FromSeconds(5) }, _time);
         var context = new HealthCheckContext { Registration = new HealthCheckRegistration("sessions", check, failureStatus, tags: null) };
         return await check.CheckHealthAsync(context);

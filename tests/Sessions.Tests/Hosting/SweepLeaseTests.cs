@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Sessions.DynamoDb;
 using Sessions.Hosting.Leases;
 using Sessions.InMemory;
@@ -140,7 +139,7 @@ public abstract class DynamoDbSweepLeaseTests(DynamoDbServerFixture server) : Sw
     {
         var table = await server.CreateTableAsync();
         var now = DateTimeOffset.UtcNow;
-        var store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }));
+        var store = TestStores.DynamoDb(server.Client, table);
         var session = await store.CreateAsync(ServerSession.Start("lease-user", "lease-profile", "lease-instance", "s", TimeSpan.FromHours(1), now));
         await new DynamoDbSweepLease(server.Client, table).TryTakeAsync("a", TimeSpan.FromMinutes(2), now, default);
 

@@ -1,3 +1,4 @@
+using Sessions.Paging;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;

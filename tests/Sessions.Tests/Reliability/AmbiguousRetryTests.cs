@@ -232,7 +232,7 @@ public abstract class AmbiguousRetryTests(DynamoDbServerFixture server, ITestOut
         var client = new Mock<IAmazonDynamoDB>(MockBehavior.Strict);
         client.Setup(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ConditionalCheckFailedException("The conditional request failed") { Item = SessionItem.ToItem(revoked, TimeSpan.FromHours(1)) });
-        var store = new DynamoDbSessionStore(client.Object, Options.Create(new DynamoDbSessionStoreOptions { TableName = "sessions" }), _time);
+        var store = TestStores.DynamoDb(client.Object, "sessions", _time);
 
         (await store.RevokeAsync(session.Id, "ops", "leak")).Should().Be(revoked);
         (await FluentActions.Awaiting(() => store.RevokeAsync(session.Id, "ops", "other")).Should().ThrowAsync<SessionRevokedException>()).Which.RevokedReason.Should().Be("leak");
@@ -248,7 +248,7 @@ public abstract class AmbiguousRetryTests(DynamoDbServerFixture server, ITestOut
         var client = new Mock<IAmazonDynamoDB>(MockBehavior.Strict);
         client.Setup(c => c.PutItemAsync(It.IsAny<PutItemRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ConditionalCheckFailedException("The conditional request failed") { Item = SessionItem.ToItem(session with { Version = 1 }, TimeSpan.FromHours(1)) });
-        var store = new DynamoDbSessionStore(client.Object, Options.Create(new DynamoDbSessionStoreOptions { TableName = "sessions" }), _time);
+        var store = TestStores.DynamoDb(client.Object, "sessions", _time);
 
         (await store.CreateAsync(session)).Should().Be(session with { Version = 1 });
         await FluentActions.Awaiting(() => store.CreateAsync(session with { User = "mallory" })).Should().ThrowAsync<SessionAlreadyExistsException>();

@@ -1,10 +1,10 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
+using Sessions.Paging;
 using Sessions.Tests.DynamoDb;
 using Xunit.Abstractions;
 
@@ -35,7 +35,7 @@ public abstract class BadInputTests(DynamoDbServerFixture server, ITestOutputHel
     {
         var table = await server.SharedTableAsync();
         _wire.InnerHandler = _recorder;
-        _dynamo = new DynamoDbSessionStore(server.CreateClient(_wire), Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time);
+        _dynamo = TestStores.DynamoDb(server.CreateClient(_wire), table, _time);
         _memory = new InMemorySessionStore(_time);
     }
 

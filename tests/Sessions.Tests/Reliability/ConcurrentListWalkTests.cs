@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
@@ -154,7 +153,7 @@ public sealed class ConcurrentListWalkTestsInMemory : ConcurrentListWalkTests
 public abstract class DynamoDbConcurrentListWalkTests(DynamoDbServerFixture server) : ConcurrentListWalkTests
 {
     protected override async Task<ISessionStore> CreateStoreAsync(TimeProvider time) =>
-        new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = await server.CreateTableAsync() }), time);
+        TestStores.DynamoDb(server.Client, await server.CreateTableAsync(), time);
 }
 
 public sealed class DynamoDbConcurrentListWalkTestsOnDynalite(DynaliteFixture server) : DynamoDbConcurrentListWalkTests(server), IClassFixture<DynaliteFixture>;

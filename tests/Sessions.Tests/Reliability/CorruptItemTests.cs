@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.Tests.DynamoDb;
@@ -58,7 +57,7 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
     {
         var (attribute, corrupt, touchSeesIt) = s_cases[corruption];
         var table = await server.CreateTableAsync();
-        var store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), new FakeTimeProvider(s_now));
+        var store = TestStores.DynamoDb(server.Client, table, new FakeTimeProvider(s_now));
         var tag = Guid.NewGuid().ToString("N")[..8];
         var session = ServerSession.Start($"user-{tag}", $"profile-{tag}", $"instance-{tag}", "svc", TimeSpan.FromHours(1), s_now.AddMinutes(-1)) with { Version = 1 };
         var healthy = await store.CreateAsync(ServerSession.Start(session.User, session.Profile, session.ServerInstanceId, "svc", TimeSpan.FromHours(1), s_now.AddMinutes(-2)));
@@ -133,7 +132,7 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
     public async Task A_page_never_leaves_a_corrupt_item_out_even_among_many_healthy_ones()
     {
         var table = await server.CreateTableAsync();
-        var store = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), new FakeTimeProvider(s_now));
+        var store = TestStores.DynamoDb(server.Client, table, new FakeTimeProvider(s_now));
         var user = "crowd-" + Guid.NewGuid().ToString("N")[..8];
         for (var i = 0; i < 30; i++)
         {

@@ -1,7 +1,6 @@
 using System.Net;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.Tests.DynamoDb;
@@ -64,7 +63,7 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
     public async Task InitializeAsync()
     {
         _table = await server.SharedTableAsync();
-        _setup = new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+        _setup = TestStores.DynamoDb(server.Client, _table, _time);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -199,7 +198,7 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
         // The fixture's client keeps the SDK's standard policy untouched, backoff included.
         var call = await StoreOperations.PrepareAsync(StoreOperations.Touch, _setup, _time);
         var faults = new ScriptedFaultHandler(ScriptedFaultHandler.FirstAttemptOfEachRequest(fault));
-        var store = new DynamoDbSessionStore(server.CreateClient(faults), Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+        var store = TestStores.DynamoDb(server.CreateClient(faults), _table, _time);
 
         await call.Run(store, CancellationToken.None);
 
@@ -274,7 +273,7 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
             _clients.Add(client);
         }
 
-        return new DynamoDbSessionStore(client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+        return TestStores.DynamoDb(client, _table, _time);
     }
 }
 

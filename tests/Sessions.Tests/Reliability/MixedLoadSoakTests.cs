@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
 using Sessions.Tests.DynamoDb;
@@ -53,7 +52,7 @@ public sealed class InMemoryMixedLoadSoakTests(ITestOutputHelper output) : Mixed
 public abstract class DynamoDbMixedLoadSoakTests(DynamoDbServerFixture server, ITestOutputHelper output) : MixedLoadSoakTests(output)
 {
     protected override async Task<ISessionStore> CreateStoreAsync() =>
-        new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = await server.CreateTableAsync() }));
+        TestStores.DynamoDb(server.Client, await server.CreateTableAsync());
 }
 
 public sealed class DynamoDbMixedLoadSoakTestsOnDynalite(DynaliteFixture server, ITestOutputHelper output) : DynamoDbMixedLoadSoakTests(server, output), IClassFixture<DynaliteFixture>;

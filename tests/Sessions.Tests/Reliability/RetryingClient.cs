@@ -14,9 +14,9 @@ namespace Sessions.Tests.Reliability;
 /// </summary>
 public sealed class RetryingClient : AmazonDynamoDBClient
 {
-    private readonly OneHttpClientFactory _factory;
+    private readonly HandlerHttpClientFactory _factory;
 
-    private RetryingClient(AWSCredentials? credentials, AmazonDynamoDBConfig config, OneHttpClientFactory factory)
+    private RetryingClient(AWSCredentials? credentials, AmazonDynamoDBConfig config, HandlerHttpClientFactory factory)
         : base(credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(config), config)
     {
         _factory = factory;
@@ -29,7 +29,7 @@ public sealed class RetryingClient : AmazonDynamoDBClient
     /// <param name="timeout">The timeout of each attempt; none when <see langword="null"/>.</param>
     public static RetryingClient Create(DynamoDbServerFixture server, HttpMessageHandler handler, int maxErrorRetry, TimeSpan? timeout = null)
     {
-        var factory = new OneHttpClientFactory(new ExpiredTtlGuard { InnerHandler = handler }, timeout);
+        var factory = new HandlerHttpClientFactory(new ExpiredTtlGuard { InnerHandler = handler }, timeout ?? Timeout.InfiniteTimeSpan);
         var config = new AmazonDynamoDBConfig
         {
             ServiceURL = server.Endpoint.ToString(),
@@ -85,19 +85,5 @@ public sealed class RetryingClient : AmazonDynamoDBClient
         }
 
         public override Task WaitBeforeRetryAsync(IExecutionContext executionContext) => Task.CompletedTask;
-    }
-
-    /// <summary>One <see cref="HttpClient"/> for one SDK client, with the SDK's timeout as its own.</summary>
-    private sealed class OneHttpClientFactory(HttpMessageHandler handler, TimeSpan? timeout) : HttpClientFactory, IDisposable
-    {
-        private readonly HttpClient _client = new(handler, disposeHandler: true) { Timeout = timeout ?? System.Threading.Timeout.InfiniteTimeSpan };
-
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _client;
-
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
-
-        public void Dispose() => _client.Dispose();
     }
 }

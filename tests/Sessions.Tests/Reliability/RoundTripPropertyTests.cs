@@ -1,6 +1,5 @@
 using System.Text;
 using CsCheck;
-using Microsoft.Extensions.Options;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
 using Sessions.Tests.DynamoDb;
@@ -73,7 +72,7 @@ public abstract class RoundTripPropertyTests(DynamoDbServerFixture server)
     {
         // Expiry dates from year 1 on: without TTL on the table, so the server keeps what it was given.
         var table = await server.CreateTableWithoutTtlAsync();
-        var store = new DynamoDbSessionStore(server.CreateClient(allowPastTtl: true), Options.Create(new DynamoDbSessionStoreOptions { TableName = table }));
+        var store = TestStores.DynamoDb(server.CreateClient(allowPastTtl: true), table);
 
         await s_session.SampleAsync(session => RoundTripAsync(store, session), iter: 200);
     }

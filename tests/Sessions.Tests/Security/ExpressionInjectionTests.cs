@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.Tests.DynamoDb;
@@ -46,7 +45,7 @@ public abstract partial class ExpressionInjectionTests(DynamoDbServerFixture ser
     public async Task InitializeAsync()
     {
         var table = await server.SharedTableAsync();
-        _store = new DynamoDbSessionStore(server.CreateClient(_wire), Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time);
+        _store = TestStores.DynamoDb(server.CreateClient(_wire), table, _time);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
+using Sessions.Paging;
 using Sessions.Tests.DynamoDb;
 using Sessions.Tests.Reliability;
 
@@ -25,7 +25,7 @@ public abstract class PageTokenScopeTests(DynamoDbServerFixture server) : IAsync
     public async Task InitializeAsync()
     {
         var table = await server.SharedTableAsync();
-        _dynamo = new DynamoDbSessionStore(server.CreateClient(_wire), Options.Create(new DynamoDbSessionStoreOptions { TableName = table }), _time);
+        _dynamo = TestStores.DynamoDb(server.CreateClient(_wire), table, _time);
         _memory = new InMemorySessionStore(_time);
     }
 

@@ -1,11 +1,9 @@
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
 using Sessions.Tests.DynamoDb;
 using Xunit.Abstractions;
-using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.Tests.Security;
 
@@ -118,88 +116,24 @@ public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutp
         var created = await store.CreateAsync(NewSession());
         var stored = terminal == SessionStatus.Revoked ? await store.RevokeAsync(created.Id, "ops", "leak") : await store.ExpireAsync(created.Id);
         var before = await RawItemAsync(created.Id);
-        var now = SessionItem.Time(_time.GetUtcNow().AddMinutes(1));
+        var old = (await server.Client.GetItemAsync(new GetItemRequest { TableName = _table, Key = SessionItem.Key(created.Id), ConsistentRead = true })).Item;
+        var at = _time.GetUtcNow().AddMinutes(1);
+        var requests = new SessionRequests(_table, TimeSpan.FromHours(1));
+        var reactivated = stored with { Status = SessionStatus.Active, RevokedBy = null, RevokedReason = null, ExpiresAt = stored.ExpiresAt.AddDays(1), SourceIdentity = "reactivated" };
 
-        // What a client that skipped every check would send: the store's own update, condition and values.
+        // What a client that skipped every check would send: the store's own requests, first tries and judged retries.
         var writes = new List<(string Name, UpdateItemRequest Request)>();
-        foreach (var version in new[] { created.Version, stored.Version })
+        foreach (var version in new[] { created.Version, stored.Version, 0 })
         {
-            writes.Add(($"Update to Active at version {version}", new UpdateItemRequest
-            {
-                TableName = _table,
-                Key = SessionItem.Key(created.Id),
-                UpdateExpression = UpdateRemovingRevocation,
-                ConditionExpression = UpdateVersioned,
-                ExpressionAttributeNames = Names(StatusName, ExpiresName, SourceName, UpdatedName, TtlName, VersionName, RevokedByName, RevokedReasonName),
-                ExpressionAttributeValues = new()
-                {
-                    [StatusValue] = SessionItem.S("active"),
-                    [ExpiresValue] = SessionItem.Time(stored.ExpiresAt.AddDays(1)),
-                    [SourceValue] = SessionItem.S("reactivated"),
-                    [NowValue] = now,
-                    [TtlValue] = SessionItem.TtlOf(_time.GetUtcNow().AddHours(1), TimeSpan.FromHours(1)),
-                    [NextVersionValue] = SessionItem.N(version + 1),
-                    [ActiveValue] = SessionItem.S("active"),
-                    [VersionValue] = SessionItem.N(version),
-                },
-            }));
+            writes.Add(($"Update to Active at version {version}", requests.Update(reactivated with { Version = version }, at)));
+            writes.Add(($"Judged update to Active at version {version}", requests.UpdateJudged(reactivated with { Version = version }, at, old)));
         }
 
-        writes.Add(("Touch", new UpdateItemRequest
-        {
-            TableName = _table,
-            Key = SessionItem.Key(created.Id),
-            UpdateExpression = SessionExpressions.Touch,
-            ConditionExpression = TouchCondition,
-            ExpressionAttributeNames = Names(LastAccessName, CountName, StatusName, ExpiresName, VersionName),
-            ExpressionAttributeValues = new()
-            {
-                [NowValue] = now,
-                [OneValue] = SessionItem.N(1),
-                [ActiveValue] = SessionItem.S("active"),
-                [TimestampLengthValue] = SessionItem.N(SessionTimestamp.Length),
-                [TeeValue] = SessionItem.S("T"),
-                [ZedValue] = SessionItem.S("Z"),
-                [NumberTypeValue] = SessionItem.S("N"),
-            },
-        }));
-        writes.Add(("Revoke", new UpdateItemRequest
-        {
-            TableName = _table,
-            Key = SessionItem.Key(created.Id),
-            UpdateExpression = SessionExpressions.Revoke,
-            ConditionExpression = IsActive,
-            ExpressionAttributeNames = Names(StatusName, UpdatedName, VersionName, RevokedByName, RevokedReasonName),
-            ExpressionAttributeValues = new()
-            {
-                [StatusValue] = SessionItem.S("revoked"),
-                [NowValue] = now,
-                [ZeroValue] = SessionItem.N(0),
-                [OneValue] = SessionItem.N(1),
-                [ActiveValue] = SessionItem.S("active"),
-                [NumberTypeValue] = SessionItem.S("N"),
-                [RevokedByValue] = SessionItem.S("mallory"),
-                [RevokedReasonValue] = SessionItem.S("overwrite"),
-            },
-        }));
-        writes.Add(("Update of an item without version", new UpdateItemRequest
-        {
-            TableName = _table,
-            Key = SessionItem.Key(created.Id),
-            UpdateExpression = UpdateRemovingRevocation,
-            ConditionExpression = UpdateUnversioned,
-            ExpressionAttributeNames = Names(StatusName, ExpiresName, SourceName, UpdatedName, TtlName, VersionName, RevokedByName, RevokedReasonName),
-            ExpressionAttributeValues = new()
-            {
-                [StatusValue] = SessionItem.S("active"),
-                [ExpiresValue] = SessionItem.Time(stored.ExpiresAt.AddDays(1)),
-                [SourceValue] = SessionItem.S("reactivated"),
-                [NowValue] = now,
-                [TtlValue] = SessionItem.TtlOf(_time.GetUtcNow().AddHours(1), TimeSpan.FromHours(1)),
-                [NextVersionValue] = SessionItem.N(1),
-                [ActiveValue] = SessionItem.S("active"),
-            },
-        }));
+        writes.Add(("Touch", requests.Touch(created.Id, at)));
+        writes.Add(("Judged touch", requests.TouchJudged(created.Id, at, stored.ExpiresAt, old[SessionItem.ExpiresAt])));
+        writes.Add(("Revoke", requests.Revoke(created.Id, "mallory", "overwrite", at)));
+        writes.Add(("Revoke resetting the version", SessionRequests.ResettingVersion(requests.Revoke(created.Id, "mallory", "overwrite", at))));
+        writes.Add(("Expire", requests.Expire(created.Id, at)));
 
         foreach (var (name, request) in writes)
         {
@@ -213,7 +147,7 @@ public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutp
     private ISessionStore CreateStore(string name) => name switch
     {
         "in-memory" => new InMemorySessionStore(_time),
-        "DynamoDB" => new DynamoDbSessionStore(server.Client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time),
+        "DynamoDB" => TestStores.DynamoDb(server.Client, _table, _time),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such store."),
     };
 
@@ -228,21 +162,6 @@ public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutp
         var response = await server.Client.GetItemAsync(new GetItemRequest { TableName = _table, Key = SessionItem.Key(id), ConsistentRead = true });
         return response.Item.ToDictionary(a => a.Key, a => a.Value.S ?? a.Value.N ?? "?", StringComparer.Ordinal);
     }
-
-    private static Dictionary<string, string> Names(params string[] placeholders) => placeholders.ToDictionary(p => p, p => p switch
-    {
-        StatusName => SessionItem.Status,
-        ExpiresName => SessionItem.ExpiresAt,
-        SourceName => SessionItem.SourceIdentity,
-        UpdatedName => SessionItem.UpdatedAt,
-        TtlName => SessionItem.Ttl,
-        VersionName => SessionItem.Version,
-        RevokedByName => SessionItem.RevokedBy,
-        RevokedReasonName => SessionItem.RevokedReason,
-        LastAccessName => SessionItem.LastAccessAt,
-        CountName => SessionItem.RequestCount,
-        _ => throw new ArgumentOutOfRangeException(nameof(placeholders), p, "Unknown placeholder."),
-    });
 }
 
 public sealed class TerminalStateTestsOnDynalite(DynaliteFixture server, ITestOutputHelper output) : TerminalStateTests(server, output), IClassFixture<DynaliteFixture>;

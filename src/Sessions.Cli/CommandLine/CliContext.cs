@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sessions.Cli.Hosting;
 using Sessions.Cli.Output;
 
-namespace Sessions.Cli.Commands;
+namespace Sessions.Cli.CommandLine;
 
 /// <summary>What every command runs with: where it writes, how it opens a store, and the clock.</summary>
 /// <param name="Console">Standard output and error.</param>

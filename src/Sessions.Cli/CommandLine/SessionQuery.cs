@@ -1,7 +1,7 @@
 using Sessions.Cli.Errors;
 using Sessions.Cli.Output;
 
-namespace Sessions.Cli.Commands;
+namespace Sessions.Cli.CommandLine;
 
 /// <summary>The one store query a <c>list</c> command line asks for, and how to describe it.</summary>
 internal sealed class SessionQuery

@@ -3,7 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Sessions.Cli.Errors;
 
-namespace Sessions.Cli.Commands;
+namespace Sessions.Cli.CommandLine;
 
 /// <summary>Shared arguments and value rules: session ids, operator names, times.</summary>
 internal static class CommandLineValues

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Sessions.Cli.Errors;
 using Sessions.Cli.Output;
 
-namespace Sessions.Cli.Commands;
+namespace Sessions.Cli.CommandLine;
 
 /// <summary>The <c>--output human|json|csv</c> option and its alias <c>--json</c>.</summary>
 internal sealed class OutputOptions

@@ -3,7 +3,7 @@ using System.CommandLine.Parsing;
 using Sessions.Cli.Hosting;
 using Sessions.DynamoDb;
 
-namespace Sessions.Cli.Commands;
+namespace Sessions.Cli.CommandLine;
 
 /// <summary>The options that say which table a command works on and how to reach it: <c>--table</c>, <c>--endpoint</c>, <c>--region</c>, <c>--profile</c>.</summary>
 internal sealed class ConnectionOptions

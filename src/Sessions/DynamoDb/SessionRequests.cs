@@ -1,0 +1,275 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Sessions.Paging;
+using static Sessions.DynamoDb.SessionExpressions;
+
+namespace Sessions.DynamoDb;
+
+/// <summary>
+/// Builds every request the DynamoDB store sends to its table: the expressions of <see cref="SessionExpressions"/>
+/// with each name bound in ExpressionAttributeNames and each value in ExpressionAttributeValues, no more and no less.
+/// Conditional writes ask for the old item on a failed condition (ALL_OLD), to name the failure in one round trip.
+/// </summary>
+internal sealed class SessionRequests
+{
+    private static readonly AttributeValue One = SessionItem.N(1);
+    private static readonly AttributeValue Zero = SessionItem.N(0);
+    private static readonly AttributeValue ActiveStatus = SessionItem.S(SessionStatus.Active.ToStorageString());
+    private static readonly AttributeValue TimestampLength = SessionItem.N(SessionTimestamp.Length);
+    private static readonly AttributeValue Tee = SessionItem.S("T");
+    private static readonly AttributeValue Zed = SessionItem.S("Z");
+    private static readonly AttributeValue NumberType = SessionItem.S("N");
+
+    private static readonly Dictionary<string, string> CreateNames = Names((IdName, SessionItem.Id));
+    private static readonly Dictionary<string, string> TouchNames = Names(
+        (LastAccessName, SessionItem.LastAccessAt), (CountName, SessionItem.RequestCount), (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt),
+        (VersionName, SessionItem.Version));
+    private static readonly Dictionary<string, string> ExpireNames = Names(
+        (StatusName, SessionItem.Status), (UpdatedName, SessionItem.UpdatedAt), (VersionName, SessionItem.Version));
+    private static readonly Dictionary<string, string> RevokeNames = Names(
+        (StatusName, SessionItem.Status), (UpdatedName, SessionItem.UpdatedAt), (VersionName, SessionItem.Version),
+        (RevokedByName, SessionItem.RevokedBy), (RevokedReasonName, SessionItem.RevokedReason));
+    private static readonly Dictionary<string, string> UpdateNames = Names(
+        (StatusName, SessionItem.Status), (ExpiresName, SessionItem.ExpiresAt), (SourceName, SessionItem.SourceIdentity),
+        (UpdatedName, SessionItem.UpdatedAt), (TtlName, SessionItem.Ttl), (VersionName, SessionItem.Version),
+        (RevokedByName, SessionItem.RevokedBy), (RevokedReasonName, SessionItem.RevokedReason), (StartedName, SessionItem.StartedAt));
+    private static readonly Dictionary<string, string> InstanceNames = Names(
+        (PartitionName, SessionItem.ServerInstanceId), (StatusName, SessionItem.Status), (IdName, SessionItem.Id));
+
+    private readonly string _tableName;
+    private readonly TimeSpan _retention;
+
+    /// <summary>Initializes the requests of <paramref name="tableName"/>, whose items keep <paramref name="retention"/> past ExpiresAt (ttl).</summary>
+    public SessionRequests(string tableName, TimeSpan retention)
+    {
+        _tableName = tableName;
+        _retention = retention;
+    }
+
+    /// <summary>Create: puts the stored copy, only when no item has its id.</summary>
+    public PutItemRequest Create(ServerSession stored) => new()
+    {
+        TableName = _tableName,
+        Item = SessionItem.ToItem(stored, _retention),
+        ConditionExpression = NotExists,
+        ExpressionAttributeNames = CreateNames,
+        ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+    };
+
+    /// <summary>A strongly consistent read of one item.</summary>
+    public GetItemRequest Get(string id) => new() { TableName = _tableName, Key = SessionItem.Key(id), ConsistentRead = true };
+
+    /// <summary>Delete: unconditional, so idempotent.</summary>
+    public DeleteItemRequest Delete(string id) => new() { TableName = _tableName, Key = SessionItem.Key(id) };
+
+    /// <summary>Touch of an item in the stored form: stamp and count, only while Active and not past ExpiresAt.</summary>
+    public UpdateItemRequest Touch(string id, DateTimeOffset now) => Write(id, SessionExpressions.Touch, TouchCondition, TouchNames, new(7, StringComparer.Ordinal)
+    {
+        [NowValue] = SessionItem.Time(now),
+        [OneValue] = One,
+        [ActiveValue] = ActiveStatus,
+        [TimestampLengthValue] = TimestampLength,
+        [TeeValue] = Tee,
+        [ZedValue] = Zed,
+        [NumberTypeValue] = NumberType,
+    }, ReturnValue.NONE);
+
+    /// <summary>
+    /// Touch of an item judged in code by its true ExpiresAt: stamp, count and store <paramref name="expiresAt"/> in the
+    /// stored form, only while the item still holds <paramref name="seenExpires"/>, the attribute as judged.
+    /// </summary>
+    public UpdateItemRequest TouchJudged(string id, DateTimeOffset now, DateTimeOffset expiresAt, AttributeValue seenExpires) =>
+        Write(id, TouchRewritingExpiry, TouchSeenCondition, TouchNames, new(6, StringComparer.Ordinal)
+        {
+            [NowValue] = SessionItem.Time(now),
+            [OneValue] = One,
+            [ActiveValue] = ActiveStatus,
+            [NumberTypeValue] = NumberType,
+            [ExpiresValue] = SessionItem.Time(expiresAt),
+            [SeenExpiresValue] = seenExpires,
+        }, ReturnValue.NONE);
+
+    /// <summary>
+    /// Update of the mutable fields, on condition that the item is Active at <paramref name="session"/>'s version, its
+    /// StartedAt before the new ExpiresAt and, for a session that stays Active, its ExpiresAt not passed (compared as
+    /// strings: the stored form only; see <see cref="UpdateJudged"/>).
+    /// </summary>
+    public UpdateItemRequest Update(ServerSession session, DateTimeOffset now)
+    {
+        var values = UpdateValues(session, now);
+        values[TimestampLengthValue] = TimestampLength;
+        values[TeeValue] = Tee;
+        values[ZedValue] = Zed;
+        var condition = Versioned(session) + UpdateAfterStart + (session.Status == SessionStatus.Active ? UpdateNotExpired : string.Empty);
+        return Write(session.Id, UpdateExpressionFor(session, values), condition, UpdateNames, values, ReturnValue.ALL_NEW);
+    }
+
+    /// <summary>Update of an item judged in code by its true instants: only while it still holds the StartedAt and ExpiresAt of <paramref name="old"/>.</summary>
+    public UpdateItemRequest UpdateJudged(ServerSession session, DateTimeOffset now, Dictionary<string, AttributeValue> old)
+    {
+        var values = UpdateValues(session, now);
+        values[SeenStartedValue] = old[SessionItem.StartedAt];
+        values[SeenExpiresValue] = old[SessionItem.ExpiresAt];
+        return Write(session.Id, UpdateExpressionFor(session, values), Versioned(session) + UpdateSeen, UpdateNames, values, ReturnValue.ALL_NEW);
+    }
+
+    /// <summary>Revoke: Active → Revoked with who and why, counting the version up (from 0 on an item without one).</summary>
+    public UpdateItemRequest Revoke(string id, string revokedBy, string reason, DateTimeOffset now)
+    {
+        var values = TransitionValues(SessionStatus.Revoked, now);
+        values[RevokedByValue] = SessionItem.S(revokedBy);
+        values[RevokedReasonValue] = SessionItem.S(reason);
+        return Write(id, SessionExpressions.Revoke, IsActive, RevokeNames, values, ReturnValue.ALL_NEW);
+    }
+
+    /// <summary>Expire: Active → Expired, counting the version up (from 0 on an item without one).</summary>
+    public UpdateItemRequest Expire(string id, DateTimeOffset now) =>
+        Write(id, Transition, IsActive, ExpireNames, TransitionValues(SessionStatus.Expired, now), ReturnValue.ALL_NEW);
+
+    /// <summary>
+    /// The same transition as <paramref name="transition"/> (<see cref="Revoke"/> or <see cref="Expire"/>) for an Active
+    /// item whose version is there but not a number (NULL, a string): the version starts again at 1.
+    /// </summary>
+    public static UpdateItemRequest ResettingVersion(UpdateItemRequest transition)
+    {
+        var values = new Dictionary<string, AttributeValue>(transition.ExpressionAttributeValues, StringComparer.Ordinal);
+        values.Remove(ZeroValue);
+        return new UpdateItemRequest
+        {
+            TableName = transition.TableName,
+            Key = transition.Key,
+            UpdateExpression = transition.UpdateExpression == SessionExpressions.Revoke ? RevokeResettingVersion : TransitionResettingVersion,
+            ConditionExpression = IsActiveWithMalformedVersion,
+            ExpressionAttributeNames = transition.ExpressionAttributeNames,
+            ExpressionAttributeValues = values,
+            ReturnValues = transition.ReturnValues,
+            ReturnValuesOnConditionCheckFailure = transition.ReturnValuesOnConditionCheckFailure,
+        };
+    }
+
+    /// <summary>
+    /// One page of keys from the partition <paramref name="partitionValue"/> of an index, newest first, after
+    /// <paramref name="cursor"/>, and within <paramref name="range"/> of created_at when there is one.
+    /// </summary>
+    public QueryRequest IndexPage(
+        string indexName, string partitionAttribute, string partitionValue, PageCursor cursor, int limit, (AttributeValue From, AttributeValue To)? range)
+    {
+        var values = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal) { [PartitionValue] = SessionItem.S(partitionValue) };
+        if (range is { } bounds)
+        {
+            values[FromValue] = bounds.From;
+            values[ToValue] = bounds.To;
+        }
+
+        var request = new QueryRequest
+        {
+            TableName = _tableName,
+            IndexName = indexName,
+            KeyConditionExpression = range is null ? PartitionKey : StatusCreatedBetween,
+            ExpressionAttributeNames = Names((PartitionName, partitionAttribute), (IdName, SessionItem.Id), (CreatedName, SessionItem.CreatedAt)),
+            ExpressionAttributeValues = values,
+            ProjectionExpression = KeysOnly,
+            ScanIndexForward = false,
+            Limit = limit,
+        };
+        if (cursor.State == PageCursorState.After)
+        {
+            // The partition comes from the query, never from the token: a token cannot reach another partition.
+            request.ExclusiveStartKey = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal)
+            {
+                [SessionItem.Id] = SessionItem.S(cursor.Id!),
+                [partitionAttribute] = SessionItem.S(partitionValue),
+                [SessionItem.CreatedAt] = SessionItem.S(cursor.CreatedAt!),
+            };
+        }
+
+        return request;
+    }
+
+    /// <summary>The ids of a server instance's Active sessions, by key condition on the instance index (never a filter).</summary>
+    public QueryRequest ActiveOfInstance(string serverInstanceId, Dictionary<string, AttributeValue>? startKey) => new()
+    {
+        TableName = _tableName,
+        IndexName = SessionTable.ServerInstanceIndex,
+        KeyConditionExpression = InstanceActive,
+        ExpressionAttributeNames = InstanceNames,
+        ExpressionAttributeValues = new Dictionary<string, AttributeValue>(2, StringComparer.Ordinal)
+        {
+            [PartitionValue] = SessionItem.S(serverInstanceId),
+            [ActiveValue] = ActiveStatus,
+        },
+        ProjectionExpression = IdName,
+        ExclusiveStartKey = startKey,
+    };
+
+    private UpdateItemRequest Write(
+        string id, string update, string condition, Dictionary<string, string> names, Dictionary<string, AttributeValue> values, ReturnValue returnValues) => new()
+    {
+        TableName = _tableName,
+        Key = SessionItem.Key(id),
+        UpdateExpression = update,
+        ConditionExpression = condition,
+        ExpressionAttributeNames = names,
+        ExpressionAttributeValues = values,
+        ReturnValues = returnValues,
+        ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+    };
+
+    private Dictionary<string, AttributeValue> UpdateValues(ServerSession session, DateTimeOffset now)
+    {
+        var values = new Dictionary<string, AttributeValue>(16, StringComparer.Ordinal)
+        {
+            [StatusValue] = SessionItem.S(session.Status.ToStorageString()),
+            [ExpiresValue] = SessionItem.Time(session.ExpiresAt),
+            [SourceValue] = SessionItem.S(session.SourceIdentity),
+            [NowValue] = SessionItem.Time(now),
+            [TtlValue] = SessionItem.TtlOf(session.ExpiresAt, _retention),
+            [NextVersionValue] = SessionItem.N(session.Version + 1),
+            [ActiveValue] = ActiveStatus,
+        };
+        if (session.Version != 0)
+        {
+            values[VersionValue] = SessionItem.N(session.Version);
+        }
+
+        return values;
+    }
+
+    /// <summary>Items written without a version read as version 0 and are updated on condition that they still have none.</summary>
+    private static string Versioned(ServerSession session) => session.Version == 0 ? UpdateUnversioned : UpdateVersioned;
+
+    private static Dictionary<string, AttributeValue> TransitionValues(SessionStatus target, DateTimeOffset now) => new(8, StringComparer.Ordinal)
+    {
+        [StatusValue] = SessionItem.S(target.ToStorageString()),
+        [NowValue] = SessionItem.Time(now),
+        [ZeroValue] = Zero,
+        [OneValue] = One,
+        [ActiveValue] = ActiveStatus,
+        [NumberTypeValue] = NumberType,
+    };
+
+    /// <summary>Binds the revocation fields the session has and picks the expression that sets those and removes the others.</summary>
+    private static string UpdateExpressionFor(ServerSession session, Dictionary<string, AttributeValue> values)
+    {
+        if (session.RevokedBy is not null)
+        {
+            values[RevokedByValue] = SessionItem.S(session.RevokedBy);
+        }
+
+        if (session.RevokedReason is not null)
+        {
+            values[RevokedReasonValue] = SessionItem.S(session.RevokedReason);
+        }
+
+        return (session.RevokedBy, session.RevokedReason) switch
+        {
+            (null, null) => UpdateRemovingRevocation,
+            (not null, null) => UpdateSettingRevokedBy,
+            (null, not null) => UpdateSettingRevokedReason,
+            _ => UpdateSettingRevocation,
+        };
+    }
+
+    private static Dictionary<string, string> Names(params (string Placeholder, string Attribute)[] names) =>
+        names.ToDictionary(n => n.Placeholder, n => n.Attribute, StringComparer.Ordinal);
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging;
+using Sessions.Tests.Hosting;
+
+namespace Sessions.Tests.Diagnostics;
+
+/// <summary>The wrapper every store operation runs in: outcomes, the store's fault hook, and a log event only for a provider fault.</summary>
+[Collection(Sessions.Tests.DynamoDb.TelemetryTestGroup.Name)]
+public sealed class SessionStoreInstrumentationTests : IDisposable
+{
+    private const string Id = "0123456789abcdef";
+    private readonly ListLogger<SessionStoreInstrumentationTests> _logger = new();
+    private readonly StoreTelemetryRecorder _telemetry = new();
+    private readonly List<Exception> _hooked = [];
+    private readonly SessionStoreInstrumentation _instrumentation;
+
+    public SessionStoreInstrumentationTests()
+    {
+        _instrumentation = new SessionStoreInstrumentation("sessions", _logger, (operation, id, ex) =>
+        {
+            _hooked.Add(ex);
+            return ex is IOException ? new SessionStoreException($"{operation} failed", id, operation, "sessions", ex) : null;
+        });
+    }
+
+    public void Dispose() => _telemetry.Dispose();
+
+    [Fact]
+    public async Task A_success_is_one_span_and_one_measurement_and_no_log_event()
+    {
+        (await _instrumentation.RunAsync("Touch", Id, _ => Task.FromResult(7), CancellationToken.None)).Should().Be(7);
+
+        Outcomes().Should().Equal("success");
+        _logger.Entries.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_provider_fault_becomes_the_hooks_exception_and_is_logged_once_as_event_1()
+    {
+        var fault = new IOException("reset");
+
+        var error = (await FluentActions.Awaiting(() => _instrumentation.RunAsync<int>("Get", Id, _ => throw fault, CancellationToken.None))
+            .Should().ThrowExactlyAsync<SessionStoreException>()).Which;
+
+        error.InnerException.Should().BeSameAs(fault);
+        Outcomes().Should().Equal("error");
+        _logger.Entries.Should().ContainSingle().Which.Should().Match<(int Id, LogLevel Level, string Message)>(e => e.Id == 1 && e.Level == LogLevel.Warning && e.Message.Contains(Id));
+    }
+
+    [Fact]
+    public async Task A_store_error_the_hook_lets_pass_keeps_its_type_and_outcome_without_a_log_event()
+    {
+        await FluentActions.Awaiting(() => _instrumentation.RunAsync<int>("Touch", Id, _ => throw new SessionRevokedException(Id, "ops", "leak"), CancellationToken.None))
+            .Should().ThrowExactlyAsync<SessionRevokedException>();
+
+        Outcomes().Should().Equal("revoked");
+        _logger.Entries.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_passes_unmapped_and_never_reaches_the_hook()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await FluentActions.Awaiting(() => _instrumentation.RunAsync("Get", Id, ct => Task.FromCanceled<int>(ct), cancelled.Token))
+            .Should().ThrowAsync<OperationCanceledException>();
+
+        _hooked.Should().BeEmpty();
+        Outcomes().Should().Equal("cancelled");
+    }
+
+    private IEnumerable<string?> Outcomes() =>
+        _telemetry.Spans.Where(s => (string?)s.GetTagItem("sessions.id") == Id).Select(s => (string?)s.GetTagItem("sessions.outcome"));
+}

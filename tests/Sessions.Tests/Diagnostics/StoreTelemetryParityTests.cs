@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+using Sessions.DynamoDb;
+using Sessions.InMemory;
+using Sessions.Tests.DynamoDb;
+
+namespace Sessions.Tests.Diagnostics;
+
+/// <summary>
+/// Both stores run their operations through the same instrumentation: the same calls give the same spans (one per
+/// call, named by the operation and tagged with its outcome) and the same duration measurements, in memory and on DynamoDB.
+/// </summary>
+[Collection(TelemetryTestGroup.Name)]
+public abstract class StoreTelemetryParityTests(DynamoDbServerFixture server) : IDisposable
+{
+    private static readonly ActivitySource TestSource = new("Sessions.Tests.Parity");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2035, 3, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly StoreTelemetryRecorder _telemetry = new("Sessions.Tests.Parity");
+
+    public void Dispose()
+    {
+        _telemetry.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task The_same_calls_give_the_same_spans_and_measurements_on_both_stores()
+    {
+        var table = await server.SharedTableAsync();
+        var onDynamoDb = await RecordAsync(TestStores.DynamoDb(server.Client, table, _time));
+        var inMemory = await RecordAsync(new InMemorySessionStore(_time));
+
+        onDynamoDb.Spans.Should().HaveCount(14).And.Contain(("Touch", "revoked")).And.Contain(("Get", "not_found"));
+        inMemory.Spans.Should().Equal(onDynamoDb.Spans);
+        inMemory.Durations.Should().Equal(onDynamoDb.Durations);
+        onDynamoDb.Durations.Should().Equal(onDynamoDb.Spans);
+    }
+
+    private async Task<(List<(string?, string?)> Spans, List<(string?, string?)> Durations)> RecordAsync(ISessionStore store)
+    {
+        _telemetry.Durations.Clear();
+        using var parent = TestSource.StartActivity("parity")!;
+        var key = Guid.NewGuid().ToString("N");
+        var now = _time.GetUtcNow();
+        var session = await store.CreateAsync(ServerSession.Start("u-" + key, "p-" + key, "i-" + key, "svc", TimeSpan.FromHours(1), now));
+        await store.GetAsync(session.Id);
+        await store.TouchAsync(session.Id);
+        var updated = await store.UpdateAsync(session with { SourceIdentity = "other" });
+        await store.FindActiveByServerInstanceAsync("i-" + key);
+        await store.ListByUserAsync("u-" + key);
+        await store.ListByStatusAsync(SessionStatus.Active, new PageRequest(1));
+        await store.ListByProfileAsync("p-" + key);
+        await store.ListByTimeRangeAsync(now, now.AddTicks(1));
+        await store.RevokeAsync(updated.Id, "ops", "parity");
+        await FluentActions.Awaiting(() => store.TouchAsync(session.Id)).Should().ThrowAsync<SessionRevokedException>();
+        await FluentActions.Awaiting(() => store.ExpireAsync(session.Id)).Should().ThrowAsync<SessionRevokedException>();
+        await store.DeleteAsync(session.Id);
+        await FluentActions.Awaiting(() => store.GetAsync(session.Id)).Should().ThrowAsync<SessionNotFoundException>();
+
+        var spans = _telemetry.Spans.Where(s => s.TraceId == parent.TraceId && s.Source.Name == SessionDiagnostics.ActivitySourceName)
+            .OrderBy(s => s.StartTimeUtc)
+            .Select(s => ((string?)s.OperationName, (string?)s.GetTagItem("sessions.outcome")))
+            .ToList();
+        return (spans, _telemetry.Durations.Select(d => (d.Operation, d.Outcome)).ToList());
+    }
+}
+
+public sealed class StoreTelemetryParityTestsOnDynalite(DynaliteFixture server) : StoreTelemetryParityTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class StoreTelemetryParityTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : StoreTelemetryParityTests(server), IClassFixture<DynamoDbLocalFixture>;
