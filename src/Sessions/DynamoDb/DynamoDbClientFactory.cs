@@ -8,7 +8,8 @@ namespace Sessions.DynamoDb;
 /// <summary>
 /// The one way the packages build a DynamoDB client from an endpoint, a region and a profile: the store's container
 /// (from <see cref="DynamoDbSessionStoreOptions.ServiceUrl"/> and <see cref="DynamoDbSessionStoreOptions.Region"/>,
-/// when it has no client of its own) and the <c>sessions</c> tool (<c>--endpoint</c>, <c>--region</c>, <c>--profile</c>).
+/// when it has no client of its own), the <c>sessions</c> tool (<c>--endpoint</c>, <c>--region</c>, <c>--profile</c>)
+/// and the tests' clients of their local servers.
 /// An instance holds the container's client, built on first use; the container owns and disposes it.
 /// </summary>
 /// <remarks>
@@ -49,9 +50,17 @@ internal sealed class DynamoDbClientFactory : IDisposable
     public static AmazonDynamoDBClient Create(Uri? endpoint, string? region, string? profile)
     {
         var config = Config(endpoint, region);
-        var credentials = Credentials(endpoint, profile, Environment.GetEnvironmentVariable, FromSharedProfile);
+        var credentials = Credentials(endpoint, profile);
         return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
     }
+
+    /// <summary>
+    /// The credentials to sign with for <paramref name="endpoint"/> as <paramref name="profile"/>, read from this
+    /// process's environment and the shared config files, or <see langword="null"/> for the SDK's whole credential chain.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="profile"/> is in neither the shared config nor the credentials file.</exception>
+    public static AWSCredentials? Credentials(Uri? endpoint, string? profile) =>
+        Credentials(endpoint, profile, Environment.GetEnvironmentVariable, FromSharedProfile);
 
     /// <summary>The client's settings: an endpoint signs for <paramref name="region"/> or <see cref="EndpointRegion"/>; AWS uses the region given, else the SDK's own resolution.</summary>
     public static AmazonDynamoDBConfig Config(Uri? endpoint, string? region)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Sessions.Tests.DynamoDb;
+using Sessions.TestSupport.Servers;
 
 namespace Sessions.Benchmarks.Load;
 

@@ -1,4 +1,3 @@
-using Sessions.Tests.DynamoDb;
 using System.Diagnostics;
 using System.Globalization;
 using Amazon.DynamoDBv2;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Sessions.Benchmarks.Infrastructure;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
+using Sessions.TestSupport.Servers;
 
 namespace Sessions.Benchmarks.Load;
 

@@ -1,10 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Sessions.Cli;
 using Sessions.Cli.Hosting;
 using Sessions.Cli.Output;
-using Sessions.InMemory;
 
 namespace Sessions.Tests.Cli;
 

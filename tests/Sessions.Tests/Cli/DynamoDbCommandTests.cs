@@ -1,6 +1,5 @@
 using Sessions.Cli;
 using Sessions.Cli.Output;
-using Sessions.Tests.DynamoDb;
 
 namespace Sessions.Tests.Cli;
 

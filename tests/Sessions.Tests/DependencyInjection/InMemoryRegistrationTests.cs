@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Moq;
-using Sessions.InMemory;
 
 namespace Sessions.Tests.DependencyInjection;
 
@@ -93,9 +91,7 @@ public sealed class InMemoryRegistrationTests
     public async Task The_store_takes_the_TimeProvider_registered_in_the_container()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2041, 3, 4, 5, 6, 7, TimeSpan.Zero));
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(time);
-        using var provider = services.AddInMemorySessionStore().BuildServiceProvider(Strict);
+        using var provider = ContainerWithClock(time);
         var store = provider.GetRequiredService<ISessionStore>();
 
         var created = await store.CreateAsync(ServerSession.Start("alice", "prod", "i-1", string.Empty, TimeSpan.FromHours(1), time.GetUtcNow()));
@@ -111,9 +107,7 @@ public sealed class InMemoryRegistrationTests
     public async Task The_store_judges_expiry_by_the_TimeProvider_registered_in_the_container()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2041, 3, 4, 5, 6, 7, TimeSpan.Zero));
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(time);
-        using var provider = services.AddInMemorySessionStore().BuildServiceProvider(Strict);
+        using var provider = ContainerWithClock(time);
         var store = provider.GetRequiredService<ISessionStore>();
 
         var created = await store.CreateAsync(ServerSession.Start("alice", "prod", "i-1", string.Empty, TimeSpan.FromHours(1), time.GetUtcNow()));
@@ -121,4 +115,7 @@ public sealed class InMemoryRegistrationTests
 
         await FluentActions.Awaiting(() => store.TouchAsync(created.Id)).Should().ThrowAsync<SessionExpiredException>();
     }
+
+    private static ServiceProvider ContainerWithClock(TimeProvider time) =>
+        new ServiceCollection().AddSingleton(time).AddInMemorySessionStore().BuildServiceProvider(Strict);
 }

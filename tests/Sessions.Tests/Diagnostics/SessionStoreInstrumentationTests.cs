@@ -4,7 +4,7 @@ using Sessions.Tests.Hosting;
 namespace Sessions.Tests.Diagnostics;
 
 /// <summary>The wrapper every store operation runs in: outcomes, the store's fault hook, and a log event only for a provider fault.</summary>
-[Collection(Sessions.Tests.DynamoDb.TelemetryTestGroup.Name)]
+[Collection(TelemetryTestGroup.Name)]
 public sealed class SessionStoreInstrumentationTests : IDisposable
 {
     private const string Id = "0123456789abcdef";

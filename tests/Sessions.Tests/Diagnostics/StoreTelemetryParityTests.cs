@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-using Sessions.InMemory;
-using Sessions.Tests.DynamoDb;
 
 namespace Sessions.Tests.Diagnostics;
 

@@ -1,8 +1,4 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Time.Testing;
 using Moq;
-using Sessions.DynamoDb;
 
 namespace Sessions.Tests.DynamoDb;
 

@@ -1,9 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-using Xunit.Abstractions;
-
 namespace Sessions.Tests.DynamoDb;
 
 /// <summary>

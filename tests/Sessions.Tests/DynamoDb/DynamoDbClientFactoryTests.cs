@@ -1,6 +1,5 @@
 using Amazon;
 using Amazon.Runtime;
-using Sessions.DynamoDb;
 
 namespace Sessions.Tests.DynamoDb;
 

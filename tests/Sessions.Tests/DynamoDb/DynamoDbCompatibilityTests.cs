@@ -1,8 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-
 namespace Sessions.Tests.DynamoDb;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-
 namespace Sessions.Tests.DynamoDb;
 
 /// <summary>Requests on the wire per call, counted below the SDK: the round-trip budget of the design (§3).</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using Amazon.DynamoDBv2.Model;
 
 namespace Sessions.Tests.DynamoDb;
 

@@ -1,4 +1,3 @@
-using Sessions.DynamoDb;
 using Sessions.Tests.Conformance;
 
 namespace Sessions.Tests.DynamoDb;

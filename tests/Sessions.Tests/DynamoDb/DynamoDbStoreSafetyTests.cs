@@ -1,7 +1,3 @@
-using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-
 namespace Sessions.Tests.DynamoDb;
 
 /// <summary>User text is only ever an expression value; provider faults name the table; one server instance, one active session.</summary>

@@ -1,15 +1,7 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
 using Sessions.Tests.Diagnostics;
 
 namespace Sessions.Tests.DynamoDb;
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TelemetryTestGroup
-{
-    public const string Name = "telemetry";
-}
 
 /// <summary>A span and a duration measurement per operation, tagged with operation and outcome.</summary>
 [Collection(TelemetryTestGroup.Name)]

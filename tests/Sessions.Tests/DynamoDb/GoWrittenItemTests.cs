@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-using static Sessions.Tests.DynamoDb.GoWrittenItems;
+using static Sessions.TestSupport.Stores.GoWrittenItems;
 
 namespace Sessions.Tests.DynamoDb;
 

@@ -1,4 +1,3 @@
-using Sessions.DynamoDb;
 using Sessions.Paging;
 
 namespace Sessions.Tests.DynamoDb;

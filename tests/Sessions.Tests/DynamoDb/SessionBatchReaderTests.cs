@@ -1,9 +1,5 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using Moq;
-using Sessions.DynamoDb;
 
 namespace Sessions.Tests.DynamoDb;
 

@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Sessions.DynamoDb;
 using Sessions.Paging;
 
 namespace Sessions.Tests.DynamoDb;

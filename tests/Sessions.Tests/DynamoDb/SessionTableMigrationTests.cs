@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
 using Sessions.Hosting.Leases;
-using static Sessions.Tests.DynamoDb.GoWrittenItems;
+using static Sessions.TestSupport.Stores.GoWrittenItems;
 
 namespace Sessions.Tests.DynamoDb;
 

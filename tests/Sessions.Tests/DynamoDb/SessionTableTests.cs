@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Sessions.DynamoDb;
 
 namespace Sessions.Tests.DynamoDb;
 

@@ -1,7 +1,4 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Moq;
-using Sessions.DynamoDb;
 
 namespace Sessions.Tests.DynamoDb;
 

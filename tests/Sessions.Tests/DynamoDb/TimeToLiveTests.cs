@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
 
 namespace Sessions.Tests.DynamoDb;
 

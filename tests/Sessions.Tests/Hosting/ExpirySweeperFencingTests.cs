@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Sessions.Hosting;
 using Sessions.Hosting.Leases;
-using Sessions.InMemory;
 
 namespace Sessions.Tests.Hosting;
 

@@ -1,9 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
 using Sessions.Hosting;
-using Sessions.InMemory;
-using Sessions.Tests.DynamoDb;
 
 namespace Sessions.Tests.Hosting;
 

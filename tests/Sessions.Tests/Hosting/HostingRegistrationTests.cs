@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

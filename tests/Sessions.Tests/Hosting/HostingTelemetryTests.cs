@@ -4,12 +4,9 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
 using Sessions.Hosting;
 using Sessions.Hosting.Leases;
-using Sessions.InMemory;
-using Sessions.Tests.DynamoDb;
+using Sessions.Tests.Diagnostics;
 
 namespace Sessions.Tests.Hosting;
 

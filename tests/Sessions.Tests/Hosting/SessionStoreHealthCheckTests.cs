@@ -1,15 +1,10 @@
 using System.Net;
-using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
 using Sessions.Hosting;
-using Sessions.InMemory;
-using Sessions.Tests.DynamoDb;
 
 namespace Sessions.Tests.Hosting;
 

@@ -1,8 +1,4 @@
-using Amazon.DynamoDBv2.Model;
-using Sessions.DynamoDb;
 using Sessions.Hosting.Leases;
-using Sessions.InMemory;
-using Sessions.Tests.DynamoDb;
 
 namespace Sessions.Tests.Hosting;
 

@@ -1,4 +1,3 @@
-using Sessions.InMemory;
 using Sessions.Tests.Conformance;
 
 namespace Sessions.Tests.InMemory;

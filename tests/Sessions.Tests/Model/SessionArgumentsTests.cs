@@ -1,6 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.InMemory;
 
 namespace Sessions.Tests.Model;
 

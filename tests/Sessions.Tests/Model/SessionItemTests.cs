@@ -1,6 +1,3 @@
-using Amazon.DynamoDBv2.Model;
-using Sessions.DynamoDb;
-
 namespace Sessions.Tests.Model;
 
 public sealed class SessionItemTests
@@ -82,10 +79,7 @@ public sealed class SessionItemTests
     [InlineData("request_count")]
     public void A_NULL_counter_is_corrupt(string attribute)
     {
-        var item = SessionItem.ToItem(ActiveSession(), Retention);
-        item[attribute] = new AttributeValue { NULL = true };
-
-        ShouldBeCorrupt(item, attribute);
+        ShouldBeCorruptWith(attribute, new AttributeValue { NULL = true });
     }
 
     [Fact]
@@ -230,10 +224,7 @@ public sealed class SessionItemTests
     [InlineData("version")]
     public void A_string_where_a_number_belongs_is_corrupt(string attribute)
     {
-        var item = SessionItem.ToItem(ActiveSession(), Retention);
-        item[attribute] = new AttributeValue { S = "42" };
-
-        ShouldBeCorrupt(item, attribute);
+        ShouldBeCorruptWith(attribute, new AttributeValue { S = "42" });
     }
 
     [Theory]
@@ -242,10 +233,7 @@ public sealed class SessionItemTests
     [InlineData("")]
     public void An_unknown_status_is_corrupt(string status)
     {
-        var item = SessionItem.ToItem(ActiveSession(), Retention);
-        item["status"] = new AttributeValue { S = status };
-
-        ShouldBeCorrupt(item, "status");
+        ShouldBeCorruptWith("status", new AttributeValue { S = status });
     }
 
     [Theory]
@@ -257,10 +245,7 @@ public sealed class SessionItemTests
     [InlineData("started_at", "")]
     public void An_unparsable_timestamp_is_corrupt(string attribute, string text)
     {
-        var item = SessionItem.ToItem(ActiveSession(), Retention);
-        item[attribute] = new AttributeValue { S = text };
-
-        ShouldBeCorrupt(item, attribute);
+        ShouldBeCorruptWith(attribute, new AttributeValue { S = text });
     }
 
     [Theory]
@@ -271,10 +256,7 @@ public sealed class SessionItemTests
     [InlineData("version", "-3")]
     public void A_count_that_is_not_a_whole_number_of_at_least_0_is_corrupt(string attribute, string number)
     {
-        var item = SessionItem.ToItem(ActiveSession(), Retention);
-        item[attribute] = new AttributeValue { N = number };
-
-        ShouldBeCorrupt(item, attribute);
+        ShouldBeCorruptWith(attribute, new AttributeValue { N = number });
     }
 
     [Fact]
@@ -301,6 +283,14 @@ public sealed class SessionItemTests
 
         key.Should().ContainSingle().Which.Key.Should().Be("id");
         key["id"].S.Should().Be(Id);
+    }
+
+    private static void ShouldBeCorruptWith(string attribute, AttributeValue value)
+    {
+        var item = SessionItem.ToItem(ActiveSession(), Retention);
+        item[attribute] = value;
+
+        ShouldBeCorrupt(item, attribute);
     }
 
     private static void ShouldBeCorrupt(Dictionary<string, AttributeValue> item, string attribute)

@@ -1,13 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Moq;
-using Sessions.DynamoDb;
-using Sessions.Tests.DynamoDb;
-using Xunit.Abstractions;
 
 namespace Sessions.Tests.Reliability;
 

@@ -1,12 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-using Sessions.InMemory;
 using Sessions.Paging;
-using Sessions.Tests.DynamoDb;
-using Xunit.Abstractions;
 
 namespace Sessions.Tests.Reliability;
 

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-using Sessions.InMemory;
-using Sessions.Tests.DynamoDb;
-
 namespace Sessions.Tests.Reliability;
 
 /// <summary>

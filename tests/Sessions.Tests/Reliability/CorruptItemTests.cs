@@ -1,9 +1,3 @@
-using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-using Sessions.Tests.DynamoDb;
-using Xunit.Abstractions;
-
 namespace Sessions.Tests.Reliability;
 
 /// <summary>

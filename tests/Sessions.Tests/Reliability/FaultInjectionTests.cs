@@ -1,10 +1,4 @@
 using System.Net;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-using Sessions.Tests.DynamoDb;
-using Xunit.Abstractions;
 
 namespace Sessions.Tests.Reliability;
 

@@ -1,8 +1,4 @@
 using System.Globalization;
-using Sessions.DynamoDb;
-using Sessions.InMemory;
-using Sessions.Tests.DynamoDb;
-using Xunit.Abstractions;
 
 namespace Sessions.Tests.Reliability;
 

@@ -1,8 +1,5 @@
 using System.Text;
 using CsCheck;
-using Sessions.DynamoDb;
-using Sessions.InMemory;
-using Sessions.Tests.DynamoDb;
 
 namespace Sessions.Tests.Reliability;
 

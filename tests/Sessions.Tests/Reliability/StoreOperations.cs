@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace Sessions.Tests.Reliability;
 
 /// <summary>A store call ready to run, and how to tell that it did its work.</summary>

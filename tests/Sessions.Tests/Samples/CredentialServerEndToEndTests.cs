@@ -3,10 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Sessions.Samples.CredentialServer.Credentials;
-using Sessions.Tests.DynamoDb;
-using Xunit.Abstractions;
 
 namespace Sessions.Tests.Samples;
 

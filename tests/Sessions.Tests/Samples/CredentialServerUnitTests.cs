@@ -2,7 +2,6 @@ using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Sessions.Samples.CredentialServer;
 using Sessions.Samples.CredentialServer.Credentials;

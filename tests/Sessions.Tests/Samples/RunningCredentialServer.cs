@@ -1,11 +1,9 @@
-using Amazon.DynamoDBv2;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Sessions.Samples.CredentialServer;
 using Sessions.Samples.CredentialServer.Credentials;
-using Sessions.Tests.DynamoDb;
 
 namespace Sessions.Tests.Samples;
 

@@ -1,7 +1,3 @@
-using Sessions.DynamoDb;
-using Sessions.InMemory;
-using Microsoft.Extensions.Time.Testing;
-
 namespace Sessions.Tests.Security;
 
 /// <summary>

@@ -1,10 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-using Sessions.Tests.DynamoDb;
-using Sessions.Tests.Reliability;
-using Xunit.Abstractions;
 
 namespace Sessions.Tests.Security;
 

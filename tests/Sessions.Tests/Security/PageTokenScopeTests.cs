@@ -1,10 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Time.Testing;
-using Sessions.DynamoDb;
-using Sessions.InMemory;
 using Sessions.Paging;
-using Sessions.Tests.DynamoDb;
-using Sessions.Tests.Reliability;
 
 namespace Sessions.Tests.Security;
 

@@ -2,7 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Sessions.DynamoDb;
 
-namespace Sessions.Tests.DynamoDb;
+namespace Sessions.TestSupport.Servers;
 
 /// <summary>
 /// What a DynamoDB-compatible server does where servers differ, asked of the server itself rather than assumed from

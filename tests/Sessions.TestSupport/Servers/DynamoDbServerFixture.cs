@@ -3,8 +3,10 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Sessions.DynamoDb;
+using Sessions.TestSupport.Wire;
+using Xunit;
 
-namespace Sessions.Tests.DynamoDb;
+namespace Sessions.TestSupport.Servers;
 
 /// <summary>
 /// A DynamoDB-compatible server for tests, shared by the whole test run: the endpoint in
@@ -19,23 +21,8 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
     /// <summary>The environment variable naming an external server, for example <c>http://localhost:8000</c>.</summary>
     public const string EndpointVariable = "SESSIONS_DYNAMODB_ENDPOINT";
 
-    /// <summary>The region the clients sign for; any region works with a local server.</summary>
-    public const string Region = "us-east-1";
-
     private static readonly ConcurrentDictionary<LocalServerKind, Lazy<Task<Uri>>> s_endpoints = new();
     private static readonly ConcurrentDictionary<LocalServerKind, Lazy<Task<ServerCapabilities>>> s_capabilities = new();
-
-    // DynamoDB Local accepts only letters and digits in an access key id.
-    private static readonly AWSCredentials s_credentials = new BasicAWSCredentials("sessionstest", "sessionstestsecret");
-
-    /// <summary>
-    /// Gets a value indicating whether clients sign with the AWS credential chain: for an external endpoint
-    /// (<see cref="EndpointVariable"/>) when AWS credentials are configured, so a real table can be used.
-    /// Otherwise they sign with placeholders, which local servers accept.
-    /// </summary>
-    private static bool UsesAwsCredentials =>
-        !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EndpointVariable))
-        && (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is not null || Environment.GetEnvironmentVariable("AWS_PROFILE") is not null);
 
     private readonly ConcurrentBag<IDisposable> _owned = [];
     private readonly ConcurrentBag<string> _tables = [];
@@ -53,10 +40,11 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
     public LocalServerKind Kind { get; }
 
     /// <summary>
-    /// Gets the credentials test clients sign with: placeholders a local server accepts, or <see langword="null"/> to
-    /// use the AWS credential chain for an external endpoint when AWS credentials are configured.
+    /// Gets the credentials test clients sign with, by the library's own rule (<see cref="DynamoDbClientFactory"/>): for
+    /// a loopback server the environment's keys or shared profile, else placeholders; for any other endpoint
+    /// <see langword="null"/>, the AWS credential chain, so a real table can be used.
     /// </summary>
-    public static AWSCredentials? Credentials => UsesAwsCredentials ? null : s_credentials;
+    public AWSCredentials? Credentials => DynamoDbClientFactory.Credentials(Endpoint, profile: null);
 
     /// <summary>Gets the server's URL.</summary>
     public Uri Endpoint => _endpoint ?? throw new InvalidOperationException("The fixture is not initialized yet.");
@@ -120,20 +108,28 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// The settings of a client of this server, built as the library builds them (<see cref="DynamoDbClientFactory"/>;
+    /// <c>AWS_REGION</c>, if set, is the signing region), whose requests go through <paramref name="httpClientFactory"/>:
+    /// the SDK's standard retries without the shared retry quota, so one test's injected faults cannot use up another
+    /// test's retries.
+    /// </summary>
+    public AmazonDynamoDBConfig ClientConfig(HttpClientFactory httpClientFactory)
+    {
+        var config = DynamoDbClientFactory.Config(Endpoint, Environment.GetEnvironmentVariable("AWS_REGION"));
+        config.HttpClientFactory = httpClientFactory;
+        config.RetryMode = RequestRetryMode.Standard;
+        config.ThrottleRetries = false;
+        return config;
+    }
+
     private AmazonDynamoDBConfig Config(HttpMessageHandler? handler, bool allowPastTtl)
     {
         var factory = new HandlerHttpClientFactory(allowPastTtl ? handler
             : handler is null ? new ExpiredTtlGuard()
             : new ExpiredTtlGuard { InnerHandler = handler });
         _owned.Add(factory);
-        return new AmazonDynamoDBConfig
-        {
-            ServiceURL = Endpoint.ToString(),
-            AuthenticationRegion = Environment.GetEnvironmentVariable("AWS_REGION") ?? Region,
-            HttpClientFactory = factory,
-            RetryMode = RequestRetryMode.Standard,
-            ThrottleRetries = false,
-        };
+        return ClientConfig(factory);
     }
 
     /// <summary>Returns a fresh table name (<c>sessions-test-</c> and 12 hex digits); the fixture deletes the table at the end.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace Sessions.Tests.DynamoDb;
+namespace Sessions.TestSupport.Wire;
 
 /// <summary>
 /// Answers chosen requests itself, the way DynamoDB would answer them, and passes the rest on to the server: a test's

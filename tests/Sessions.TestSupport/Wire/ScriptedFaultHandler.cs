@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Sessions.Tests.DynamoDb;
+using Sessions.TestSupport.Servers;
 
-namespace Sessions.Tests.Reliability;
+namespace Sessions.TestSupport.Wire;
 
 /// <summary>One attempt of a request on the wire: its DynamoDB operation, its body, and how often this very body was sent.</summary>
 /// <param name="Operation">The DynamoDB operation, for example <c>UpdateItem</c>.</param>

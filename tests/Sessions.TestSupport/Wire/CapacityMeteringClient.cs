@@ -4,7 +4,7 @@ using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
 
-namespace Sessions.Tests.DynamoDb;
+namespace Sessions.TestSupport.Wire;
 
 /// <summary>
 /// A DynamoDB client that asks for the consumed capacity of every request the store sends

@@ -1,4 +1,4 @@
-namespace Sessions.Tests.DynamoDb;
+namespace Sessions.TestSupport.Wire;
 
 /// <summary>
 /// Counts the requests that reach the wire, per DynamoDB operation (from the <c>X-Amz-Target</c> header), so a test

@@ -2,10 +2,10 @@ using Amazon.DynamoDBv2;
 using Microsoft.Extensions.Options;
 using Sessions.DynamoDb;
 
-namespace Sessions.Tests.DynamoDb;
+namespace Sessions.TestSupport.Stores;
 
 /// <summary>How the tests build a DynamoDB store: one line for the table, the client and the clock.</summary>
-internal static class TestStores
+public static class TestStores
 {
     /// <summary>The store of <paramref name="table"/> through <paramref name="client"/>, on <paramref name="time"/> (the system clock when <see langword="null"/>).</summary>
     public static DynamoDbSessionStore DynamoDb(IAmazonDynamoDB client, string table, TimeProvider? time = null, TimeSpan? retention = null)

@@ -1,12 +1,12 @@
 using Amazon.Runtime;
 
-namespace Sessions.Tests.DynamoDb;
+namespace Sessions.TestSupport.Wire;
 
 /// <summary>
 /// Gives one SDK client one <see cref="HttpClient"/> whose pipeline starts with a test's handler: a
 /// <see cref="DelegatingHandler"/> chain gets a <see cref="SocketsHttpHandler"/> at its end, any other handler is used as is.
 /// </summary>
-internal sealed class HandlerHttpClientFactory : HttpClientFactory, IDisposable
+public sealed class HandlerHttpClientFactory : HttpClientFactory, IDisposable
 {
     private readonly HttpClient _httpClient;
 

@@ -1,4 +1,4 @@
-namespace Sessions.Tests.Reliability;
+namespace Sessions.TestSupport.Wire;
 
 /// <summary>What a <see cref="ScriptedFaultHandler"/> does with one attempt of a request.</summary>
 public enum WireFault

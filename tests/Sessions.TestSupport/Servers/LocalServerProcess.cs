@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Sessions.Tests.DynamoDb;
+namespace Sessions.TestSupport.Servers;
 
 /// <summary>The DynamoDB-compatible servers the tests start themselves, both pinned in <c>tests/dynamodb-local</c>.</summary>
 public enum LocalServerKind
@@ -22,7 +22,7 @@ public enum LocalServerKind
 /// standard input closes, so it never outlives the test process, however that ends. Shared by the test fixture and
 /// the benchmarks' load run (linked into that project).
 /// </summary>
-internal sealed class LocalServerProcess : IDisposable
+public sealed class LocalServerProcess : IDisposable
 {
     private const int MaxOutputChars = 16_000;
     private const int MinimumJavaVersion = 17;
@@ -299,7 +299,7 @@ internal sealed class LocalServerProcess : IDisposable
     }
 
     /// <summary>The major version in a <c>java -version</c> banner: <c>version "17.0.15"</c> is 17, <c>version "1.8.0_392"</c> is 8.</summary>
-    internal static int? JavaMajorVersion(string banner)
+    public static int? JavaMajorVersion(string banner)
     {
         var match = System.Text.RegularExpressions.Regex.Match(banner, "version \"(?<major>[0-9]+)(?:\\.(?<minor>[0-9]+))?");
         if (!match.Success)

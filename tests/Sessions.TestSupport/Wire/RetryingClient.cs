@@ -2,9 +2,9 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Internal;
-using Sessions.Tests.DynamoDb;
+using Sessions.TestSupport.Servers;
 
-namespace Sessions.Tests.Reliability;
+namespace Sessions.TestSupport.Wire;
 
 /// <summary>
 /// A DynamoDB client of the test server for fault tests: the SDK's own standard retry policy decides what to retry and
@@ -30,21 +30,14 @@ public sealed class RetryingClient : AmazonDynamoDBClient
     public static RetryingClient Create(DynamoDbServerFixture server, HttpMessageHandler handler, int maxErrorRetry, TimeSpan? timeout = null)
     {
         var factory = new HandlerHttpClientFactory(new ExpiredTtlGuard { InnerHandler = handler }, timeout ?? Timeout.InfiniteTimeSpan);
-        var config = new AmazonDynamoDBConfig
-        {
-            ServiceURL = server.Endpoint.ToString(),
-            AuthenticationRegion = DynamoDbServerFixture.Region,
-            HttpClientFactory = factory,
-            RetryMode = RequestRetryMode.Standard,
-            ThrottleRetries = false,
-            MaxErrorRetry = maxErrorRetry,
-        };
+        var config = server.ClientConfig(factory);
+        config.MaxErrorRetry = maxErrorRetry;
         if (timeout is { } perAttempt)
         {
             config.Timeout = perAttempt;
         }
 
-        return new RetryingClient(DynamoDbServerFixture.Credentials, config, factory);
+        return new RetryingClient(server.Credentials, config, factory);
     }
 
     /// <summary>A handler chain: <paramref name="handlers"/> in order, ending in a fresh <see cref="SocketsHttpHandler"/>.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Sessions.DynamoDb;
 
-namespace Sessions.Tests.DynamoDb;
+namespace Sessions.TestSupport.Wire;
 
 /// <summary>
 /// Refuses, before it reaches the server, any write whose <c>ttl</c> lies before the real clock's now. TTL runs on the

@@ -2,13 +2,13 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Sessions.DynamoDb;
 
-namespace Sessions.Tests.DynamoDb;
+namespace Sessions.TestSupport.Stores;
 
 /// <summary>
 /// Items as the original Go tool writes them: RFC3339Nano timestamps (zero fractions trimmed), <c>updated_at</c> in
 /// local time with an offset, <c>""</c> for unset strings, an extra <c>device_id</c>, and no <c>version</c>.
 /// </summary>
-internal static class GoWrittenItems
+public static class GoWrittenItems
 {
     public const string DeviceId = "device_id";
 
