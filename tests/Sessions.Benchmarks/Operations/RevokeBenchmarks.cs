@@ -27,7 +27,7 @@ public class RevokeBenchmarks : OperationBenchmark
     private readonly string _id = BenchmarkData.Session.Id;
 
     [Benchmark(Baseline = true)]
-    public Task<UpdateItemResponse> RawSdk() => Client.UpdateItemAsync(new UpdateItemRequest
+    public override Task<UpdateItemResponse> RawSdk() => Client.UpdateItemAsync(new UpdateItemRequest
     {
         TableName = TableName,
         Key = HandWritten.Key(_id),
@@ -50,11 +50,11 @@ public class RevokeBenchmarks : OperationBenchmark
     });
 
     [Benchmark]
-    public Task<ServerSession> Store() => SessionStore.RevokeAsync(_id, BenchmarkData.Revoker, BenchmarkData.Reason);
+    public override Task<ServerSession> Store() => SessionStore.RevokeAsync(_id, BenchmarkData.Revoker, BenchmarkData.Reason);
 
     /// <summary>The context has no conditional partial update; its <see cref="Table"/> sends the expression and the context maps the result.</summary>
     [Benchmark]
-    public async Task<SessionDocument> Context()
+    public override async Task<SessionDocument> Context()
     {
         var stored = await Table.UpdateItemAsync(new UpdateItemDocumentOperationRequest
         {
@@ -85,10 +85,4 @@ public class RevokeBenchmarks : OperationBenchmark
 
     private protected override void Configure(CannedDynamoDbHandler handler) =>
         handler.Respond("UpdateItem", BenchmarkData.AllNewResponse(BenchmarkData.Revoked));
-
-    protected override Task RunRawSdkAsync() => RawSdk();
-
-    protected override Task RunStoreAsync() => Store();
-
-    protected override Task RunContextAsync() => Context();
 }
