@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.DataModel;
 using Amazon.DynamoDBv2.DocumentModel;
-using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Options;
 using Sessions.DynamoDb;
 

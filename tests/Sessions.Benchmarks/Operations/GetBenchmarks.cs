@@ -1,7 +1,5 @@
 using Amazon.DynamoDBv2.DataModel;
 using Amazon.DynamoDBv2.Model;
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 
 namespace Sessions.Benchmarks.Operations;
 

@@ -1,8 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.DocumentModel;
 using Amazon.DynamoDBv2.Model;
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.Benchmarks.Operations;

@@ -1,7 +1,5 @@
 using Amazon.DynamoDBv2.DocumentModel;
 using Amazon.DynamoDBv2.Model;
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.Benchmarks.Operations;
