@@ -25,7 +25,7 @@ public static class SessionExpirySweeperServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<SessionExpirySweeperOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<SessionExpirySweeperOptions>().Configure(configure).ValidateOnStartWith(static options => options.Validate());
         return services.AddSweeper();
     }
 
@@ -49,13 +49,12 @@ public static class SessionExpirySweeperServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<SessionExpirySweeperOptions>().Bind(configuration).ValidateOnStart();
+        services.AddOptions<SessionExpirySweeperOptions>().Bind(configuration).ValidateOnStartWith(static options => options.Validate());
         return services.AddSweeper();
     }
 
     private static IServiceCollection AddSweeper(this IServiceCollection services)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionExpirySweeperOptions>, SessionExpirySweeperOptionsValidator>());
         services.TryAddSingleton<ISweepLease>(static sp => sp.GetRequiredService<ISessionStore>() switch
         {
             DynamoDbSessionStore dynamoDb => new DynamoDbSweepLease(dynamoDb.Client, dynamoDb.TableName),

@@ -4,9 +4,9 @@ using System.Diagnostics.Metrics;
 namespace Sessions.Hosting;
 
 /// <summary>
-/// The spans and instruments of the sweeper and the health check, under the same names as the store's
-/// (<see cref="SessionDiagnostics.ActivitySourceName"/>, <see cref="SessionDiagnostics.MeterName"/>), so one
-/// <c>AddSource</c> and one <c>AddMeter</c> collect everything.
+/// The spans and instruments of the sweeper and the health check, on the store's <see cref="ActivitySource"/> and
+/// <see cref="Meter"/> (<see cref="SessionDiagnostics.ActivitySourceName"/>, <see cref="SessionDiagnostics.MeterName"/>),
+/// so one <c>AddSource</c> and one <c>AddMeter</c> collect everything.
 /// </summary>
 internal static class SessionHostingTelemetry
 {
@@ -18,20 +18,18 @@ internal static class SessionHostingTelemetry
     public const string LeaseTakenInstrument = "sessions.sweeper.lease.taken";
     public const string HealthCheckDurationInstrument = "sessions.health_check.duration";
 
-    public const string OutcomeTag = "sessions.outcome";
+    public const string OutcomeTag = SessionStoreTelemetry.OutcomeTag;
     public const string InstanceTag = "sessions.sweeper.instance";
     public const string FenceTag = "sessions.sweeper.fence";
     public const string ExaminedTag = "sessions.sweeper.examined";
     public const string ExpiredTag = "sessions.sweeper.expired";
     public const string FailedTag = "sessions.sweeper.failed";
     public const string HealthStatusTag = "sessions.health.status";
-    public const string TableTag = "aws.dynamodb.table_names";
+    public const string TableTag = SessionStoreTelemetry.TableTag;
 
-    private static readonly string? Version = typeof(SessionHostingTelemetry).Assembly.GetName().Version?.ToString();
+    private static readonly Meter Meter = SessionStoreTelemetry.Meter;
 
-    public static readonly ActivitySource ActivitySource = new(SessionDiagnostics.ActivitySourceName, Version);
-
-    private static readonly Meter Meter = new(SessionDiagnostics.MeterName, Version);
+    public static ActivitySource ActivitySource => SessionStoreTelemetry.ActivitySource;
 
     private static readonly Histogram<double> SweepDuration = Meter.CreateHistogram<double>(
         SweepDurationInstrument, unit: "s", description: "Duration of expiry sweeper runs that held the lease.");
@@ -48,10 +46,10 @@ internal static class SessionHostingTelemetry
     /// <summary>The outcome tag values of a sweep.</summary>
     public static class Outcomes
     {
-        public const string Success = "success";
+        public const string Success = SessionStoreTelemetry.Outcomes.Success;
         public const string LeaseLost = "lease_lost";
-        public const string Cancelled = "cancelled";
-        public const string Error = "error";
+        public const string Cancelled = SessionStoreTelemetry.Outcomes.Cancelled;
+        public const string Error = SessionStoreTelemetry.Outcomes.Error;
     }
 
     public static void RecordSweep(string outcome, long expired, long startedTimestamp)

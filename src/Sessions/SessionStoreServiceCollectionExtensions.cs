@@ -25,7 +25,7 @@ public static class SessionStoreServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<DynamoDbSessionStoreOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<DynamoDbSessionStoreOptions>().Configure(configure).ValidateOnStartWith(static options => options.Validate());
         return services.AddDynamoDbSessionStore();
     }
 
@@ -40,7 +40,7 @@ public static class SessionStoreServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<DynamoDbSessionStoreOptions>().Bind(configuration).ValidateOnStart();
+        services.AddOptions<DynamoDbSessionStoreOptions>().Bind(configuration).ValidateOnStartWith(static options => options.Validate());
         return services.AddDynamoDbSessionStore();
     }
 
@@ -59,7 +59,6 @@ public static class SessionStoreServiceCollectionExtensions
 
     private static IServiceCollection AddDynamoDbSessionStore(this IServiceCollection services)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbSessionStoreOptions>, DynamoDbSessionStoreOptionsValidator>());
         services.TryAddSingleton(static sp => new DynamoDbClientFactory(sp.GetRequiredService<IOptions<DynamoDbSessionStoreOptions>>().Value));
         services.TryAddSingleton(static sp => new DynamoDbSessionStore(
             sp.GetService<IAmazonDynamoDB>() ?? sp.GetRequiredService<DynamoDbClientFactory>().Client,

@@ -4,9 +4,10 @@ using System.Diagnostics.Metrics;
 namespace Sessions;
 
 /// <summary>
-/// The store's <see cref="ActivitySource"/> and <see cref="Meter"/>, named <see cref="SessionDiagnostics.ActivitySourceName"/>
-/// and <see cref="SessionDiagnostics.MeterName"/>: a span and a duration measurement per store operation, tagged with the
-/// operation and its outcome.
+/// The <see cref="ActivitySource"/> and <see cref="Meter"/> of the Sessions packages, named
+/// <see cref="SessionDiagnostics.ActivitySourceName"/> and <see cref="SessionDiagnostics.MeterName"/>, and the store's use
+/// of them: a span and a duration measurement per store operation, tagged with the operation and its outcome. The
+/// hosting package's sweeper and health check record on the same two (<c>SessionHostingTelemetry</c>).
 /// </summary>
 internal static class SessionStoreTelemetry
 {
@@ -20,7 +21,7 @@ internal static class SessionStoreTelemetry
 
     public static readonly ActivitySource ActivitySource = new(SessionDiagnostics.ActivitySourceName, Version);
 
-    private static readonly Meter Meter = new(SessionDiagnostics.MeterName, Version);
+    internal static readonly Meter Meter = new(SessionDiagnostics.MeterName, Version);
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
         DurationInstrument,

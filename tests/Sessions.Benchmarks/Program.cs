@@ -3,7 +3,6 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Csv;
 using BenchmarkDotNet.Running;
-using Sessions.Benchmarks.Infrastructure;
 using Sessions.Benchmarks.Load;
 
 // dotnet run -c Release --project tests/Sessions.Benchmarks -- --filter '*' --job short   BenchmarkDotNet (see docs/PERFORMANCE.md)

@@ -5,7 +5,7 @@ using Sessions.Cli.Errors;
 
 namespace Sessions.Cli.CommandLine;
 
-/// <summary>Shared arguments and value rules: session ids, operator names, times.</summary>
+/// <summary>Shared arguments and value rules: session ids, choices, numbers, times.</summary>
 internal static class CommandLineValues
 {
     public static Argument<string> SessionIdArgument(string description)
@@ -38,18 +38,20 @@ internal static class CommandLineValues
         });
     }
 
-    public static Option<string> RevokedByOption() => new("--by")
+    /// <summary>
+    /// Parses a whole number from 1 to <paramref name="max"/>; anything else is a parse error saying that
+    /// <paramref name="option"/> must be <paramref name="what"/> from 1 to <paramref name="max"/>.
+    /// </summary>
+    public static Func<ArgumentResult, int> NumberFromOneTo(int max, string option, string what) => result =>
     {
-        Description = "Who revokes: an operator's name or e-mail, recorded on the session.",
-        HelpName = "operator",
-        Required = true,
-    };
+        var text = result.Tokens.Single().Value;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
+        {
+            return value;
+        }
 
-    public static Option<string> ReasonOption() => new("--reason")
-    {
-        Description = "Why, recorded on the session.",
-        HelpName = "text",
-        DefaultValueFactory = static _ => string.Empty,
+        result.AddError($"{option} must be {what} from 1 to {max} (got '{text}').");
+        return 0;
     };
 
     public static Option<bool> JsonOption() => new("--json")

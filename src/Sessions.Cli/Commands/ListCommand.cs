@@ -1,6 +1,5 @@
 using Sessions.Cli.CommandLine;
 using System.CommandLine;
-using System.Globalization;
 using Sessions.Cli.Errors;
 using Sessions.Cli.Output;
 
@@ -29,17 +28,7 @@ internal static class ListCommand
             Description = $"Sessions per page, 1 to {PageRequest.MaxLimit}.",
             HelpName = "n",
             DefaultValueFactory = static _ => PageRequest.DefaultLimit,
-            CustomParser = static result =>
-            {
-                var text = result.Tokens.Single().Value;
-                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= PageRequest.MaxLimit)
-                {
-                    return value;
-                }
-
-                result.AddError($"--limit must be a number from 1 to {PageRequest.MaxLimit} (got '{text}').");
-                return 0;
-            },
+            CustomParser = CommandLineValues.NumberFromOneTo(PageRequest.MaxLimit, "--limit", "a number"),
         };
         var next = new Option<string?>("--next") { Description = "Continue a previous list: the token it printed. Use the same filters.", HelpName = "token" };
         var all = new Option<bool>("--all") { Description = "Read every page, not only the first." };

@@ -11,16 +11,16 @@ internal static class RevokeCommand
     public static Command Create(CliContext context)
     {
         var id = CommandLineValues.SessionIdArgument("The session to revoke.");
-        var by = CommandLineValues.RevokedByOption();
-        var reason = CommandLineValues.ReasonOption();
+        var revocation = new RevocationOptions();
         var json = CommandLineValues.JsonOption();
         var connection = new ConnectionOptions();
-        var command = new Command("revoke", "Revoke an Active session: its server's next credential request is refused.") { id, by, reason, json };
+        var command = new Command("revoke", "Revoke an Active session: its server's next credential request is refused.") { id, revocation.By, revocation.Reason, json };
         connection.AddTo(command);
 
         command.SetAction((result, cancellationToken) => context.WithStoreAsync(connection.Read(result), async store =>
         {
-            var session = await store.RevokeAsync(result.GetRequiredValue(id), result.GetRequiredValue(by), result.GetValue(reason) ?? string.Empty, cancellationToken);
+            var (by, reason) = revocation.Read(result);
+            var session = await store.RevokeAsync(result.GetRequiredValue(id), by, reason, cancellationToken);
             var output = context.Console.Out;
             if (result.GetValue(json))
             {

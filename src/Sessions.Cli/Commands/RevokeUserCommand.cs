@@ -11,20 +11,20 @@ internal static class RevokeUserCommand
     public static Command Create(CliContext context)
     {
         var user = new Argument<string>("user") { Description = "The user whose Active sessions to revoke." };
-        var by = CommandLineValues.RevokedByOption();
-        var reason = CommandLineValues.ReasonOption();
+        var revocation = new RevocationOptions();
         var json = CommandLineValues.JsonOption();
         var connection = new ConnectionOptions();
-        var command = new Command("revoke-user", "Revoke every Active session of a user (sessions that end meanwhile are skipped).") { user, by, reason, json };
+        var command = new Command("revoke-user", "Revoke every Active session of a user (sessions that end meanwhile are skipped).") { user, revocation.By, revocation.Reason, json };
         connection.AddTo(command);
 
         command.SetAction((result, cancellationToken) => context.WithStoreAsync(connection.Read(result), async store =>
         {
             var name = result.GetRequiredValue(user);
+            var (by, reason) = revocation.Read(result);
             SessionMaintenanceResult revoked;
             await using (new ProgressLine(context.Console, $"revoking the active sessions of user {SessionFormat.Quoted(name)}"))
             {
-                revoked = await store.RevokeAllForUserAsync(name, result.GetRequiredValue(by), result.GetValue(reason) ?? string.Empty, cancellationToken);
+                revoked = await store.RevokeAllForUserAsync(name, by, reason, cancellationToken);
             }
 
             return BulkSummary.Write(context.Console, revoked, "revoked", name, result.GetValue(json),

@@ -4,7 +4,6 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Cli.CommandLine;
 using Sessions.Cli.Errors;
-using Sessions.Cli.Hosting;
 using Sessions.Cli.Output;
 using Sessions.DynamoDb;
 
@@ -23,13 +22,12 @@ internal static class TableCommand
         };
     }
 
-    private static Command CreateCommand(CliContext context)
-    {
-        var json = CommandLineValues.JsonOption();
-        var connection = new ConnectionOptions();
-        var command = new Command("create", "Create the table with its indexes and TTL, unless it exists; wait until it is ACTIVE.") { json };
-        connection.AddTo(command);
-        command.SetAction((result, cancellationToken) => WithClientAsync(context, connection.Read(result), async (client, table) =>
+    private static Command CreateCommand(CliContext context) => TableSubcommand(
+        context,
+        "create",
+        "Create the table with its indexes and TTL, unless it exists; wait until it is ACTIVE.",
+        [],
+        async (_, client, table, json, cancellationToken) =>
         {
             await using (new ProgressLine(context.Console, $"creating table '{table}' and waiting until it is ACTIVE"))
             {
@@ -37,24 +35,21 @@ internal static class TableCommand
             }
 
             var description = await DescribeAsync(client, table, cancellationToken);
-            if (!result.GetValue(json))
+            if (!json)
             {
                 context.Console.Out.WriteLine($"Table '{table}' is ready.");
             }
 
-            Write(context.Console, result.GetValue(json), description!);
+            Write(context.Console, json, description!);
             return ExitCodes.Success;
-        }));
-        return command;
-    }
+        });
 
-    private static Command DescribeCommand(CliContext context)
-    {
-        var json = CommandLineValues.JsonOption();
-        var connection = new ConnectionOptions();
-        var command = new Command("describe", "Show the table's status, key, indexes and TTL.") { json };
-        connection.AddTo(command);
-        command.SetAction((result, cancellationToken) => WithClientAsync(context, connection.Read(result), async (client, table) =>
+    private static Command DescribeCommand(CliContext context) => TableSubcommand(
+        context,
+        "describe",
+        "Show the table's status, key, indexes and TTL.",
+        [],
+        async (_, client, table, json, cancellationToken) =>
         {
             if (await DescribeAsync(client, table, cancellationToken) is not { } description)
             {
@@ -62,15 +57,12 @@ internal static class TableCommand
                 return ExitCodes.Refused;
             }
 
-            Write(context.Console, result.GetValue(json), description);
+            Write(context.Console, json, description);
             return ExitCodes.Success;
-        }));
-        return command;
-    }
+        });
 
     private static Command MigrateCommand(CliContext context)
     {
-        var json = CommandLineValues.JsonOption();
         var dryRun = new Option<bool>("--dry-run") { Description = "Count what would change; write nothing." };
         var startAfter = new Option<string?>("--start-after")
         {
@@ -82,70 +74,86 @@ internal static class TableCommand
             Description = "How long items are kept after they expire: ttl = expiry + retention, for example 01:00:00 (the default, as the store's).",
             HelpName = "d.hh:mm:ss",
         };
-        var connection = new ConnectionOptions();
-        var command = new Command(
+        return TableSubcommand(
+            context,
             "migrate",
-            "Rewrite items written by other tools into the stored form (UTC timestamps of fixed width, no empty strings, a version, ttl), each with a conditional write that never overwrites a concurrent writer.")
-        {
-            dryRun, startAfter, retention, json,
-        };
-        connection.AddTo(command);
-        command.SetAction((result, cancellationToken) => WithClientAsync(context, connection.Read(result), async (client, table) =>
-        {
-            var options = new SessionTableMigrationOptions
+            "Rewrite items written by other tools into the stored form (UTC timestamps of fixed width, no empty strings, a version, ttl), each with a conditional write that never overwrites a concurrent writer.",
+            [dryRun, startAfter, retention],
+            async (result, client, table, json, cancellationToken) =>
             {
-                DryRun = result.GetValue(dryRun),
-                StartAfterId = result.GetValue(startAfter),
-                Retention = result.GetValue(retention) ?? new SessionTableMigrationOptions().Retention,
-            };
-            SessionTableMigrationResult migration;
-            string? resumeAfter = null;
-            await using (var line = new ProgressLine(context.Console, $"{(options.DryRun ? "checking" : "migrating")} table '{table}'"))
-            {
-                var progress = new SynchronousProgress<SessionTableMigrationResult>(p =>
+                var options = new SessionTableMigrationOptions
                 {
-                    resumeAfter = p.ResumeAfterId ?? resumeAfter;
-                    line.Report($"{(options.DryRun ? "checking" : "migrating")} table '{table}': {SessionFormat.Count(p.Scanned)} scanned, {SessionFormat.Count(p.Migrated)} {(options.DryRun ? "to migrate" : "migrated")}");
-                });
-                try
+                    DryRun = result.GetValue(dryRun),
+                    StartAfterId = result.GetValue(startAfter),
+                    Retention = result.GetValue(retention) ?? new SessionTableMigrationOptions().Retention,
+                };
+                SessionTableMigrationResult migration;
+                string? resumeAfter = null;
+                await using (var line = new ProgressLine(context.Console, $"{(options.DryRun ? "checking" : "migrating")} table '{table}'"))
                 {
-                    migration = await SessionTableMigration.MigrateAsync(client, table, options, progress, cancellationToken);
+                    var progress = new SynchronousProgress<SessionTableMigrationResult>(p =>
+                    {
+                        resumeAfter = p.ResumeAfterId ?? resumeAfter;
+                        line.Report($"{(options.DryRun ? "checking" : "migrating")} table '{table}': {SessionFormat.Count(p.Scanned)} scanned, {SessionFormat.Count(p.Migrated)} {(options.DryRun ? "to migrate" : "migrated")}");
+                    });
+                    try
+                    {
+                        migration = await SessionTableMigration.MigrateAsync(client, table, options, progress, cancellationToken);
+                    }
+                    catch (OperationCanceledException) when (resumeAfter is not null)
+                    {
+                        context.Console.Error.WriteLine($"Interrupted; resume with: sessions table migrate --table {table} --start-after {ErrorReporter.OneLine(resumeAfter)}");
+                        throw;
+                    }
                 }
-                catch (OperationCanceledException) when (resumeAfter is not null)
+
+                if (json)
                 {
-                    context.Console.Error.WriteLine($"Interrupted; resume with: sessions table migrate --table {table} --start-after {ErrorReporter.OneLine(resumeAfter)}");
-                    throw;
+                    JsonOutput.Write(context.Console.Out, new MigrationJson(
+                        table, migration.DryRun, migration.Scanned, migration.Migrated, migration.AlreadyCanonical, migration.Skipped, migration.Failed, migration.FailedIds));
                 }
-            }
+                else
+                {
+                    context.Console.Out.WriteLine(
+                        $"{(migration.DryRun ? "Would migrate" : "Migrated")} {SessionFormat.Count(migration.Migrated)} of {SessionFormat.Count(migration.Scanned, "item")} in table '{table}': "
+                        + $"{SessionFormat.Count(migration.AlreadyCanonical)} already in the stored form, {SessionFormat.Count(migration.Skipped)} changed meanwhile (run again), {SessionFormat.Count(migration.Failed)} failed.");
+                }
 
-            if (result.GetValue(json))
-            {
-                JsonOutput.Write(context.Console.Out, new MigrationJson(
-                    table, migration.DryRun, migration.Scanned, migration.Migrated, migration.AlreadyCanonical, migration.Skipped, migration.Failed, migration.FailedIds));
-            }
-            else
-            {
-                context.Console.Out.WriteLine(
-                    $"{(migration.DryRun ? "Would migrate" : "Migrated")} {SessionFormat.Count(migration.Migrated)} of {SessionFormat.Count(migration.Scanned, "item")} in table '{table}': "
-                    + $"{SessionFormat.Count(migration.AlreadyCanonical)} already in the stored form, {SessionFormat.Count(migration.Skipped)} changed meanwhile (run again), {SessionFormat.Count(migration.Failed)} failed.");
-            }
+                foreach (var id in migration.FailedIds)
+                {
+                    context.Console.Error.WriteLine($"error: item '{ErrorReporter.OneLine(id)}' cannot be migrated: {ErrorReporter.OneLine(migration.Failures[id].Message)}");
+                }
 
-            foreach (var id in migration.FailedIds)
-            {
-                context.Console.Error.WriteLine($"error: item '{ErrorReporter.OneLine(id)}' cannot be migrated: {ErrorReporter.OneLine(migration.Failures[id].Message)}");
-            }
-
-            return migration.Failed == 0 && migration.Skipped == 0 ? ExitCodes.Success : ExitCodes.Incomplete;
-        }));
-        return command;
+                return migration.Failed == 0 && migration.Skipped == 0 ? ExitCodes.Success : ExitCodes.Incomplete;
+            });
     }
 
-    private static async Task<int> WithClientAsync(CliContext context, StoreConnection connection, Func<IAmazonDynamoDB, string, Task<int>> action)
+    /// <summary>
+    /// A subcommand of <c>table</c> with <paramref name="options"/>, <c>--json</c> and the connection options, whose action
+    /// runs on the DynamoDB client of the table (the parse result, client, table name and whether <c>--json</c> was given).
+    /// </summary>
+    private static Command TableSubcommand(
+        CliContext context, string name, string description, Option[] options, Func<ParseResult, IAmazonDynamoDB, string, bool, CancellationToken, Task<int>> action)
     {
-        await using var services = context.OpenStore(connection);
-        var client = services.GetService<IAmazonDynamoDB>()
-            ?? throw new UsageException("table commands need a DynamoDB store, and this one has none");
-        return await action(client, connection.Table);
+        var json = CommandLineValues.JsonOption();
+        var connection = new ConnectionOptions();
+        var command = new Command(name, description);
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(json);
+        connection.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var target = connection.Read(result);
+            await using var services = context.OpenStore(target);
+            var client = services.GetService<IAmazonDynamoDB>()
+                ?? throw new UsageException("table commands need a DynamoDB store, and this one has none");
+            return await action(result, client, target.Table, result.GetValue(json), cancellationToken);
+        });
+        return command;
     }
 
     private static async Task<TableJson?> DescribeAsync(IAmazonDynamoDB client, string table, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using Sessions.Cli.CommandLine;
 using System.CommandLine;
-using System.Globalization;
 using Sessions.Cli.Watch;
 
 namespace Sessions.Cli.Commands;
@@ -21,17 +20,7 @@ internal static class WatchCommand
             Description = $"Seconds between refreshes, 1 to {MaxIntervalSeconds}. Each refresh lists the active sessions (2 requests per 1,000 sessions).",
             HelpName = "seconds",
             DefaultValueFactory = static _ => DefaultIntervalSeconds,
-            CustomParser = static result =>
-            {
-                var text = result.Tokens.Single().Value;
-                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MaxIntervalSeconds)
-                {
-                    return value;
-                }
-
-                result.AddError($"--interval must be a whole number of seconds from 1 to {MaxIntervalSeconds} (got '{text}').");
-                return 0;
-            },
+            CustomParser = CommandLineValues.NumberFromOneTo(MaxIntervalSeconds, "--interval", "a whole number of seconds"),
         };
         var connection = new ConnectionOptions();
         var command = new Command("watch", "Watch the active sessions live: requests per second, revocations and expiries as they happen. Ctrl-C to stop.")

@@ -1,6 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 using Sessions.DynamoDb;
 
 namespace Sessions.Benchmarks.Codec;

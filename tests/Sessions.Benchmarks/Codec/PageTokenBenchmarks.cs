@@ -1,5 +1,3 @@
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 using Sessions.Paging;
 
 namespace Sessions.Benchmarks.Codec;

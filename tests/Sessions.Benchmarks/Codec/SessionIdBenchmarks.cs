@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Attributes;
 
 namespace Sessions.Benchmarks.Codec;
 

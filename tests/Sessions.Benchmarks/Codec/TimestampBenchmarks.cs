@@ -1,5 +1,3 @@
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 
 namespace Sessions.Benchmarks.Codec;
 

@@ -40,6 +40,7 @@ internal static class HandWrittenTouch
             [ZedValue] = Zed,
             [NumberTypeValue] = NumberType,
         },
+        ReturnValues = ReturnValue.NONE,
         ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
     };
 }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.DataModel;
 using Amazon.DynamoDBv2.DocumentModel;
-using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Options;
 using Sessions.DynamoDb;
 
@@ -69,27 +68,27 @@ public abstract class OperationBenchmark
     /// <summary>Sets the canned responses of <c>Context</c>, which has its own client; by default the same.</summary>
     private protected virtual void ConfigureContext(CannedDynamoDbHandler handler) => Configure(handler);
 
-    /// <summary>The baseline call, awaited once during set-up to compare its requests with the store's.</summary>
-    protected abstract Task RunRawSdkAsync();
+    /// <summary>The baseline: the request written by hand on <see cref="Client"/>; set-up compares its requests with the store's.</summary>
+    public abstract Task RawSdk();
 
-    /// <summary>The store call, awaited once during set-up to compare its requests with the baseline's.</summary>
-    protected abstract Task RunStoreAsync();
+    /// <summary>The operation through <see cref="SessionStore"/>; set-up compares its requests with the baseline's.</summary>
+    public abstract Task Store();
 
-    /// <summary>The high-level call, for printing its requests beside the others.</summary>
-    protected abstract Task RunContextAsync();
+    /// <summary>The operation through the SDK's high-level API (<see cref="DbContext"/> or its <see cref="Table"/>).</summary>
+    public abstract Task Context();
 
     /// <summary>The requests each of the three methods sends, as on the wire (after <see cref="GlobalSetup"/>).</summary>
     internal async Task<IReadOnlyList<(string Method, List<CapturedRequest> Requests)>> CaptureAllAsync() =>
     [
-        ("RawSdk", await _handler.CaptureAsync(RunRawSdkAsync)),
-        ("Store", await _handler.CaptureAsync(RunStoreAsync)),
-        ("Context", await _contextHandler.CaptureAsync(RunContextAsync)),
+        (nameof(RawSdk), await _handler.CaptureAsync(RawSdk)),
+        (nameof(Store), await _handler.CaptureAsync(Store)),
+        (nameof(Context), await _contextHandler.CaptureAsync(Context)),
     ];
 
     private async Task ThrowUnlessSameRequestsAsync()
     {
-        var raw = await _handler.CaptureAsync(RunRawSdkAsync);
-        var store = await _handler.CaptureAsync(RunStoreAsync);
+        var raw = await _handler.CaptureAsync(RawSdk);
+        var store = await _handler.CaptureAsync(Store);
         var same = raw.Count == store.Count && raw.Zip(store).All(pair =>
             pair.First.Operation == pair.Second.Operation
             && JsonNode.DeepEquals(JsonNode.Parse(pair.First.Body), JsonNode.Parse(pair.Second.Body)));

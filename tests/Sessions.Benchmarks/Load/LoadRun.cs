@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.Options;
-using Sessions.Benchmarks.Infrastructure;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
 using Sessions.TestSupport.Servers;

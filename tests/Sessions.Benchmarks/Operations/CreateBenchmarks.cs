@@ -1,7 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.Benchmarks.Operations;
@@ -15,7 +13,7 @@ public class CreateBenchmarks : OperationBenchmark
     private readonly SessionDocument _document = SessionDocument.From(BenchmarkData.New, BenchmarkData.Retention);
 
     [Benchmark(Baseline = true)]
-    public Task<PutItemResponse> RawSdk()
+    public override Task<PutItemResponse> RawSdk()
     {
         var s = _session;
         var item = new Dictionary<string, AttributeValue>
@@ -46,11 +44,11 @@ public class CreateBenchmarks : OperationBenchmark
     }
 
     [Benchmark]
-    public Task<ServerSession> Store() => SessionStore.CreateAsync(_session);
+    public override Task<ServerSession> Store() => SessionStore.CreateAsync(_session);
 
     /// <summary>The context's own guard for a new item: no stored <c>version</c> (it sets the version it saves).</summary>
     [Benchmark]
-    public Task Context()
+    public override Task Context()
     {
         _document.Version = null;
         return DbContext.SaveAsync(_document);
@@ -60,10 +58,4 @@ public class CreateBenchmarks : OperationBenchmark
 
     /// <summary>The context saves with UpdateItem and asks for no attributes back.</summary>
     private protected override void ConfigureContext(CannedDynamoDbHandler handler) => handler.Respond("UpdateItem", "{}");
-
-    protected override Task RunRawSdkAsync() => RawSdk();
-
-    protected override Task RunStoreAsync() => Store();
-
-    protected override Task RunContextAsync() => Context();
 }

@@ -1,7 +1,5 @@
 using Amazon.DynamoDBv2.DataModel;
 using Amazon.DynamoDBv2.Model;
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 
 namespace Sessions.Benchmarks.Operations;
 
@@ -13,7 +11,7 @@ public class GetBenchmarks : OperationBenchmark
     private readonly string _id = BenchmarkData.Session.Id;
 
     [Benchmark(Baseline = true)]
-    public Task<GetItemResponse> RawSdk() => Client.GetItemAsync(new GetItemRequest
+    public override Task<GetItemResponse> RawSdk() => Client.GetItemAsync(new GetItemRequest
     {
         TableName = TableName,
         Key = HandWritten.Key(_id),
@@ -21,17 +19,11 @@ public class GetBenchmarks : OperationBenchmark
     });
 
     [Benchmark]
-    public Task<ServerSession> Store() => SessionStore.GetAsync(_id);
+    public override Task<ServerSession> Store() => SessionStore.GetAsync(_id);
 
     [Benchmark]
-    public Task<SessionDocument> Context() => DbContext.LoadAsync<SessionDocument>(_id, Consistent);
+    public override Task<SessionDocument> Context() => DbContext.LoadAsync<SessionDocument>(_id, Consistent);
 
     private protected override void Configure(CannedDynamoDbHandler handler) =>
         handler.Respond("GetItem", BenchmarkData.GetItemResponse(BenchmarkData.Session));
-
-    protected override Task RunRawSdkAsync() => RawSdk();
-
-    protected override Task RunStoreAsync() => Store();
-
-    protected override Task RunContextAsync() => Context();
 }

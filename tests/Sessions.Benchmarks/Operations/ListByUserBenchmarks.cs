@@ -1,8 +1,6 @@
 using Amazon.DynamoDBv2.DataModel;
 using Amazon.DynamoDBv2.DocumentModel;
 using Amazon.DynamoDBv2.Model;
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 using Sessions.DynamoDb;
 using static Sessions.DynamoDb.SessionExpressions;
 
@@ -30,7 +28,7 @@ public class ListByUserBenchmarks : OperationBenchmark
 
     /// <summary>The same two requests; the items come back as DynamoDB answers them, unmapped and unordered.</summary>
     [Benchmark(Baseline = true)]
-    public async Task<List<Dictionary<string, AttributeValue>>> RawSdk()
+    public override async Task<List<Dictionary<string, AttributeValue>>> RawSdk()
     {
         var page = await Client.QueryAsync(new QueryRequest
         {
@@ -57,11 +55,11 @@ public class ListByUserBenchmarks : OperationBenchmark
     }
 
     [Benchmark]
-    public Task<SessionPage> Store() => SessionStore.ListByUserAsync(_user);
+    public override Task<SessionPage> Store() => SessionStore.ListByUserAsync(_user);
 
     /// <summary>The context's query of the index for keys, then its consistent batch read, put back in index order.</summary>
     [Benchmark]
-    public async Task<List<SessionDocument>> Context()
+    public override async Task<List<SessionDocument>> Context()
     {
         var search = DbContext.FromQueryAsync<SessionDocument>(new QueryDocumentOperationRequest
         {
@@ -96,10 +94,4 @@ public class ListByUserBenchmarks : OperationBenchmark
     private protected override void Configure(CannedDynamoDbHandler handler) => handler
         .Respond("Query", BenchmarkData.UserIndexPageResponse())
         .Respond("BatchGetItem", BenchmarkData.UserItemsResponse());
-
-    protected override Task RunRawSdkAsync() => RawSdk();
-
-    protected override Task RunStoreAsync() => Store();
-
-    protected override Task RunContextAsync() => Context();
 }

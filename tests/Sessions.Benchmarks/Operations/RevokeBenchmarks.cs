@@ -1,8 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.DocumentModel;
 using Amazon.DynamoDBv2.Model;
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.Benchmarks.Operations;
@@ -27,7 +25,7 @@ public class RevokeBenchmarks : OperationBenchmark
     private readonly string _id = BenchmarkData.Session.Id;
 
     [Benchmark(Baseline = true)]
-    public Task<UpdateItemResponse> RawSdk() => Client.UpdateItemAsync(new UpdateItemRequest
+    public override Task<UpdateItemResponse> RawSdk() => Client.UpdateItemAsync(new UpdateItemRequest
     {
         TableName = TableName,
         Key = HandWritten.Key(_id),
@@ -50,11 +48,11 @@ public class RevokeBenchmarks : OperationBenchmark
     });
 
     [Benchmark]
-    public Task<ServerSession> Store() => SessionStore.RevokeAsync(_id, BenchmarkData.Revoker, BenchmarkData.Reason);
+    public override Task<ServerSession> Store() => SessionStore.RevokeAsync(_id, BenchmarkData.Revoker, BenchmarkData.Reason);
 
     /// <summary>The context has no conditional partial update; its <see cref="Table"/> sends the expression and the context maps the result.</summary>
     [Benchmark]
-    public async Task<SessionDocument> Context()
+    public override async Task<SessionDocument> Context()
     {
         var stored = await Table.UpdateItemAsync(new UpdateItemDocumentOperationRequest
         {
@@ -85,10 +83,4 @@ public class RevokeBenchmarks : OperationBenchmark
 
     private protected override void Configure(CannedDynamoDbHandler handler) =>
         handler.Respond("UpdateItem", BenchmarkData.AllNewResponse(BenchmarkData.Revoked));
-
-    protected override Task RunRawSdkAsync() => RawSdk();
-
-    protected override Task RunStoreAsync() => Store();
-
-    protected override Task RunContextAsync() => Context();
 }

@@ -1,7 +1,5 @@
 using Amazon.DynamoDBv2.DocumentModel;
 using Amazon.DynamoDBv2.Model;
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.Benchmarks.Operations;
@@ -12,15 +10,15 @@ public class TouchBenchmarks : OperationBenchmark
     private readonly string _id = BenchmarkData.Session.Id;
 
     [Benchmark(Baseline = true)]
-    public Task<UpdateItemResponse> RawSdk() =>
+    public override Task<UpdateItemResponse> RawSdk() =>
         Client.UpdateItemAsync(HandWrittenTouch.Request(TableName, _id, Clock.GetUtcNow()));
 
     [Benchmark]
-    public Task Store() => SessionStore.TouchAsync(_id);
+    public override Task Store() => SessionStore.TouchAsync(_id);
 
     /// <summary>The context has no atomic increment; its document model <see cref="Table"/> sends the same expression.</summary>
     [Benchmark]
-    public Task<Document> Context()
+    public override Task<Document> Context()
     {
         var now = new Primitive(HandWritten.Time(Clock.GetUtcNow()).S);
         return Table.UpdateItemAsync(new UpdateItemDocumentOperationRequest
@@ -42,10 +40,4 @@ public class TouchBenchmarks : OperationBenchmark
     }
 
     private protected override void Configure(CannedDynamoDbHandler handler) => handler.Respond("UpdateItem", "{}");
-
-    protected override Task RunRawSdkAsync() => RawSdk();
-
-    protected override Task RunStoreAsync() => Store();
-
-    protected override Task RunContextAsync() => Context();
 }

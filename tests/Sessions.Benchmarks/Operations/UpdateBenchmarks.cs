@@ -1,7 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using BenchmarkDotNet.Attributes;
-using Sessions.Benchmarks.Infrastructure;
 using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.Benchmarks.Operations;
@@ -34,7 +32,7 @@ public class UpdateBenchmarks : OperationBenchmark
     private readonly SessionDocument _document = SessionDocument.From(BenchmarkData.Session, BenchmarkData.Retention);
 
     [Benchmark(Baseline = true)]
-    public Task<UpdateItemResponse> RawSdk()
+    public override Task<UpdateItemResponse> RawSdk()
     {
         var s = _session;
         return Client.UpdateItemAsync(new UpdateItemRequest
@@ -64,11 +62,11 @@ public class UpdateBenchmarks : OperationBenchmark
     }
 
     [Benchmark]
-    public Task<ServerSession> Store() => SessionStore.UpdateAsync(_session);
+    public override Task<ServerSession> Store() => SessionStore.UpdateAsync(_session);
 
     /// <summary>The context's optimistic save: every attribute, on condition of the version it read.</summary>
     [Benchmark]
-    public Task Context()
+    public override Task Context()
     {
         _document.Version = 1;
         _document.ExpiresAt = _session.ExpiresAt;
@@ -80,10 +78,4 @@ public class UpdateBenchmarks : OperationBenchmark
 
     /// <summary>The context's save asks for no attributes back.</summary>
     private protected override void ConfigureContext(CannedDynamoDbHandler handler) => handler.Respond("UpdateItem", "{}");
-
-    protected override Task RunRawSdkAsync() => RawSdk();
-
-    protected override Task RunStoreAsync() => Store();
-
-    protected override Task RunContextAsync() => Context();
 }
