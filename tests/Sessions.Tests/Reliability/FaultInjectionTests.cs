@@ -190,7 +190,7 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
     public async Task The_SDK_retry_policy_as_configured_by_default_retries_a_server_error_and_the_touch_succeeds(WireFault fault)
     {
         // The fixture's client keeps the SDK's standard policy untouched, backoff included.
-        var call = await StoreOperations.PrepareAsync(StoreOperations.Touch, _setup, _time);
+        var call = await StoreOperations.PrepareAsync(SessionStoreOperations.Touch, _setup, _time);
         var faults = new ScriptedFaultHandler(ScriptedFaultHandler.FirstAttemptOfEachRequest(fault));
         var store = TestStores.DynamoDb(server.CreateClient(faults), _table, _time);
 
@@ -198,14 +198,14 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
 
         await call.Verify(null);
         faults.Attempts.Select(a => a.Attempt).Should().Equal(1, 2);
-        output.WriteLine($"faults injected: {StoreOperations.Touch} {fault} {faults.Injected.Count}");
+        output.WriteLine($"faults injected: {SessionStoreOperations.Touch} {fault} {faults.Injected.Count}");
     }
 
     /// <summary>Prepares every operation, one after the other, ListByStatus last so its session is the newest Active one.</summary>
     private async Task<List<(string Operation, PreparedCall Call)>> PrepareEveryOperationAsync()
     {
         var calls = new List<(string, PreparedCall)>();
-        foreach (var operation in StoreOperations.All.OrderBy(o => o == StoreOperations.ListByStatus))
+        foreach (var operation in StoreOperations.All.OrderBy(o => o == SessionStoreOperations.ListByStatus))
         {
             calls.Add((operation, await StoreOperations.PrepareAsync(operation, _setup, _time)));
         }
