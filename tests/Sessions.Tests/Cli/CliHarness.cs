@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
 using Sessions.Cli;
 using Sessions.Cli.Hosting;
 using Sessions.Cli.Output;
@@ -26,6 +27,14 @@ internal sealed class CliHarness
 
     /// <summary>Gets or sets the store the commands get; <see cref="Store"/> unless a test replaces it.</summary>
     public ISessionStore? StoreOverride { get; set; }
+
+    /// <summary>Gives the commands a store whose every Get throws <paramref name="error"/>.</summary>
+    public void FailGetsWith(Exception error)
+    {
+        var store = new Mock<ISessionStore>();
+        store.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(error);
+        StoreOverride = store.Object;
+    }
 
     /// <summary>Runs a command with redirected (non-terminal) output.</summary>
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(terminal: false, args);

@@ -1,5 +1,3 @@
-using Moq;
-
 namespace Sessions.Tests.Cli;
 
 /// <summary>
@@ -150,10 +148,7 @@ public sealed class HostileTextTests
     [Fact]
     public async Task A_store_failure_whose_messages_hold_line_breaks_is_one_escaped_line()
     {
-        var store = new Mock<ISessionStore>();
-        store.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new SessionStoreException("Denied\r\nerror: forged line", "0123456789abcdef", "Get", "prod-sessions", new InvalidOperationException("inner\n\u001b[8m")));
-        _cli.StoreOverride = store.Object;
+        _cli.FailGetsWith(new SessionStoreException("Denied\r\nerror: forged line", "0123456789abcdef", "Get", "prod-sessions", new InvalidOperationException("inner\n\u001b[8m")));
 
         var result = await _cli.RunAsync("show", "0123456789abcdef", "--table", "prod-sessions");
 

@@ -293,10 +293,7 @@ public sealed class OperatorCommandTests
     [Fact]
     public async Task A_store_failure_exits_3_naming_the_table_and_operation()
     {
-        var store = new Mock<ISessionStore>();
-        store.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new SessionStoreException("Rate exceeded.", "0123456789abcdef", "Get", "prod-sessions", new InvalidOperationException("throttled")));
-        _cli.StoreOverride = store.Object;
+        _cli.FailGetsWith(new SessionStoreException("Rate exceeded.", "0123456789abcdef", "Get", "prod-sessions", new InvalidOperationException("throttled")));
 
         var result = await _cli.RunAsync("show", "0123456789abcdef", "--table", "prod-sessions");
 

@@ -6,22 +6,11 @@ namespace Sessions.Tests.DynamoDb;
 /// Bulk runs on a table that holds items other writers made, some of them malformed: every session that can be
 /// changed is changed, and the run reports how many it changed, skipped and failed, with the ids that failed.
 /// </summary>
-public abstract class BulkMaintenanceTests(DynamoDbServerFixture server) : IAsyncLifetime
+public abstract class BulkMaintenanceTests(DynamoDbServerFixture server) : NewTableTests(server, s_now)
 {
     private static readonly DateTimeOffset s_now = new(2033, 2, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider _time = new(s_now);
     private readonly string _user = "bulk-" + Guid.NewGuid().ToString("N")[..8];
-    private string _table = null!;
-    private DynamoDbSessionStore _store = null!;
-
-    public async Task InitializeAsync()
-    {
-        _table = await server.CreateTableAsync();
-        _store = TestStores.DynamoDb(server.Client, _table, _time);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task RevokeAllForUser_revokes_every_session_it_can_and_reports_the_ones_it_cannot()
@@ -29,7 +18,7 @@ public abstract class BulkMaintenanceTests(DynamoDbServerFixture server) : IAsyn
         var healthy = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            healthy.Add((await _store.CreateAsync(ServerSession.Start(_user, "p", "i", "svc", TimeSpan.FromHours(1), s_now.AddMinutes(-i)))).Id);
+            healthy.Add((await Store.CreateAsync(ServerSession.Start(_user, "p", "i", "svc", TimeSpan.FromHours(1), s_now.AddMinutes(-i)))).Id);
         }
 
         var goWritten = await PutAsync(SessionId.New(), "2033-02-01T13:00:00+02:00");
@@ -37,10 +26,10 @@ public abstract class BulkMaintenanceTests(DynamoDbServerFixture server) : IAsyn
         var stringVersion = await PutAsync(SessionId.New(), "2033-02-01T13:00:00Z", item => item[SessionItem.Version] = SessionItem.S("2"));
         var endsBeforeStart = await PutAsync(SessionId.New(), "2033-02-01T08:00:00Z");
         var corrupt = await PutAsync(SessionId.New(), "2033-02-01T13:00:00Z", item => item[SessionItem.StartedAt] = SessionItem.S("yesterday"));
-        var alreadyRevoked = await _store.CreateAsync(ServerSession.Start(_user, "p", "i", "svc", TimeSpan.FromHours(1), s_now.AddMinutes(-30)));
-        await _store.RevokeAsync(alreadyRevoked.Id, "earlier", "before the run");
+        var alreadyRevoked = await Store.CreateAsync(ServerSession.Start(_user, "p", "i", "svc", TimeSpan.FromHours(1), s_now.AddMinutes(-30)));
+        await Store.RevokeAsync(alreadyRevoked.Id, "earlier", "before the run");
 
-        var result = await _store.RevokeAllForUserAsync(_user, "security", "offboarding");
+        var result = await Store.RevokeAllForUserAsync(_user, "security", "offboarding");
 
         result.Changed.Should().Be(8, "five healthy, the Go-written one, the one with a string version and the one that ends before it starts");
         result.FailedIds.Should().BeEquivalentTo(badId, corrupt);
@@ -48,15 +37,15 @@ public abstract class BulkMaintenanceTests(DynamoDbServerFixture server) : IAsyn
         result.Failures[badId].Should().BeOfType<ArgumentException>();
         result.Failures[corrupt].Should().BeOfType<SessionCorruptException>().Which.AttributeName.Should().Be(SessionItem.StartedAt);
         result.Failures[corrupt].Message.Should().Contain("The Revoke was applied", "the run revokes a corrupt item by its id and reports the damage");
-        (await RawAsync(server.Client, _table, corrupt))[SessionItem.Status].S.Should().Be("revoked");
+        (await RawAsync(Server.Client, Table, corrupt))[SessionItem.Status].S.Should().Be("revoked");
         foreach (var id in healthy.Append(goWritten).Append(stringVersion).Append(endsBeforeStart))
         {
-            (await RawAsync(server.Client, _table, id))[SessionItem.Status].S.Should().Be("revoked", id);
+            (await RawAsync(Server.Client, Table, id))[SessionItem.Status].S.Should().Be("revoked", id);
         }
 
-        (await RawAsync(server.Client, _table, goWritten))[DeviceId].S.Should().NotBeNullOrEmpty("a bulk write keeps attributes it does not know");
-        (await _store.GetAsync(alreadyRevoked.Id)).RevokedBy.Should().Be("earlier");
-        await FluentActions.Awaiting(() => _store.TouchAsync(corrupt)).Should().ThrowAsync<SessionCorruptException>("what the run could not revoke never serves");
+        (await RawAsync(Server.Client, Table, goWritten))[DeviceId].S.Should().NotBeNullOrEmpty("a bulk write keeps attributes it does not know");
+        (await Store.GetAsync(alreadyRevoked.Id)).RevokedBy.Should().Be("earlier");
+        await FluentActions.Awaiting(() => Store.TouchAsync(corrupt)).Should().ThrowAsync<SessionCorruptException>("what the run could not revoke never serves");
     }
 
     [Fact]
@@ -65,11 +54,11 @@ public abstract class BulkMaintenanceTests(DynamoDbServerFixture server) : IAsyn
         var sessions = new List<ServerSession>();
         for (var i = 0; i < 4; i++)
         {
-            sessions.Add(await _store.CreateAsync(ServerSession.Start(_user, "p", "i", "svc", TimeSpan.FromHours(1), s_now.AddMinutes(-i))));
+            sessions.Add(await Store.CreateAsync(ServerSession.Start(_user, "p", "i", "svc", TimeSpan.FromHours(1), s_now.AddMinutes(-i))));
         }
 
-        var racing = new RacingStore(_store, onRevoke: id =>
-            id == sessions[1].Id ? _store.RevokeAsync(id, "someone", "else") : id == sessions[2].Id ? _store.DeleteAsync(id) : Task.CompletedTask);
+        var racing = new RacingStore(Store, onRevoke: id =>
+            id == sessions[1].Id ? Store.RevokeAsync(id, "someone", "else") : id == sessions[2].Id ? Store.DeleteAsync(id) : Task.CompletedTask);
 
         var result = await racing.RevokeAllForUserAsync(_user, "security", "offboarding");
 
@@ -84,28 +73,28 @@ public abstract class BulkMaintenanceTests(DynamoDbServerFixture server) : IAsyn
         var stale = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            stale.Add((await _store.CreateAsync(ServerSession.Start(_user, "p", "i", "svc", TimeSpan.FromMinutes(5), s_now.AddHours(-1).AddMinutes(-i)))).Id);
+            stale.Add((await Store.CreateAsync(ServerSession.Start(_user, "p", "i", "svc", TimeSpan.FromMinutes(5), s_now.AddHours(-1).AddMinutes(-i)))).Id);
         }
 
-        var fresh = await _store.CreateAsync(ServerSession.Start(_user, "p", "i", "svc", TimeSpan.FromHours(2), s_now.AddMinutes(-1)));
+        var fresh = await Store.CreateAsync(ServerSession.Start(_user, "p", "i", "svc", TimeSpan.FromHours(2), s_now.AddMinutes(-1)));
         var goWritten = await PutAsync(SessionId.New(), "2033-02-01T13:30:00+02:00");
         var goStillValid = await PutAsync(SessionId.New(), "2033-02-01T08:00:00-05:00");
         var badId = await PutAsync("not-a-session-id", "2033-02-01T11:00:00Z");
         var endsBeforeStart = await PutAsync(SessionId.New(), "2033-02-01T08:00:00Z");
         var corrupt = await PutAsync(SessionId.New(), "2033-02-01T11:00:00Z", item => item[SessionItem.RequestCount] = SessionItem.S("many"));
 
-        var result = await _store.ExpireStaleAsync(s_now);
+        var result = await Store.ExpireStaleAsync(s_now);
 
         result.Changed.Should().Be(5, "the four stale ones and the Go-written one whose true expiry (11:30Z) passed");
         result.FailedIds.Should().BeEquivalentTo(badId, endsBeforeStart, corrupt);
         foreach (var id in stale.Append(goWritten))
         {
-            (await RawAsync(server.Client, _table, id))[SessionItem.Status].S.Should().Be("expired", id);
+            (await RawAsync(Server.Client, Table, id))[SessionItem.Status].S.Should().Be("expired", id);
         }
 
-        (await _store.GetAsync(fresh.Id)).Status.Should().Be(SessionStatus.Active);
-        (await _store.GetAsync(goStillValid)).Status.Should().Be(SessionStatus.Active, "08:00-05:00 is 13:00Z, still ahead");
-        await FluentActions.Awaiting(() => _store.TouchAsync(endsBeforeStart)).Should().ThrowAsync<SessionExpiredException>("what the run could not expire never serves");
+        (await Store.GetAsync(fresh.Id)).Status.Should().Be(SessionStatus.Active);
+        (await Store.GetAsync(goStillValid)).Status.Should().Be(SessionStatus.Active, "08:00-05:00 is 13:00Z, still ahead");
+        await FluentActions.Awaiting(() => Store.TouchAsync(endsBeforeStart)).Should().ThrowAsync<SessionExpiredException>("what the run could not expire never serves");
     }
 
     private async Task<string> PutAsync(string id, string expiresAt, Action<Dictionary<string, AttributeValue>>? damage = null)
@@ -113,7 +102,7 @@ public abstract class BulkMaintenanceTests(DynamoDbServerFixture server) : IAsyn
         var item = Active(id.PadRight(4, '0'), _user, "p", "i", "2033-02-01T09:00:00Z", expiresAt);
         item[SessionItem.Id] = SessionItem.S(id);
         damage?.Invoke(item);
-        await GoWrittenItems.PutAsync(server.Client, _table, item);
+        await GoWrittenItems.PutAsync(Server.Client, Table, item);
         return id;
     }
 

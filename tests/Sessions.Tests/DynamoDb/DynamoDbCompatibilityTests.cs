@@ -4,27 +4,17 @@ namespace Sessions.Tests.DynamoDb;
 /// Items written by earlier tools in the established layout — no <c>version</c>, Go-style timestamps with trimmed
 /// fractions — on a table whose indexes project ALL attributes: read, listed, touched, updated and revoked correctly.
 /// </summary>
-public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) : IAsyncLifetime
+public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server)
+    : NewTableTests(server, new DateTimeOffset(2046, 1, 20, 2, 0, 0, TimeSpan.Zero), allProjected: true)
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2046, 1, 20, 2, 0, 0, TimeSpan.Zero));
     private readonly string _user = "legacy-" + Guid.NewGuid().ToString("N")[..8];
-    private string _table = null!;
-    private DynamoDbSessionStore _store = null!;
-
-    public async Task InitializeAsync()
-    {
-        _table = await server.CreateAllProjectedTableAsync();
-        _store = TestStores.DynamoDb(server.Client, _table, _time);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_legacy_item_reads_as_version_0_with_its_trimmed_timestamps()
     {
         var id = await PutLegacyAsync("2046-01-20T02:19:09.5Z");
 
-        var session = await _store.GetAsync(id);
+        var session = await Store.GetAsync(id);
 
         session.Version.Should().Be(0);
         session.User.Should().Be(_user);
@@ -41,8 +31,8 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
         var older = await PutLegacyAsync("2046-01-20T02:19:09.5Z");
         var newer = await PutLegacyAsync("2046-01-20T02:20:00.25Z");
 
-        var page = await _store.ListByUserAsync(_user);
-        var active = await _store.FindActiveByServerInstanceAsync("legacy-host-" + _user);
+        var page = await Store.ListByUserAsync(_user);
+        var active = await Store.FindActiveByServerInstanceAsync("legacy-host-" + _user);
 
         page.Items.Select(s => s.Id).Should().Equal(newer, older);
         active!.Id.Should().Be(newer);
@@ -53,11 +43,11 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
     {
         var id = await PutLegacyAsync("2046-01-20T02:19:09.5Z");
 
-        await _store.TouchAsync(id);
+        await Store.TouchAsync(id);
 
-        var session = await _store.GetAsync(id);
+        var session = await Store.GetAsync(id);
         session.RequestCount.Should().Be(8);
-        session.LastAccessAt.Should().Be(_time.GetUtcNow());
+        session.LastAccessAt.Should().Be(Time.GetUtcNow());
         session.Version.Should().Be(0);
     }
 
@@ -65,14 +55,14 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
     public async Task A_legacy_item_is_updated_from_version_0_once_and_then_conflicts()
     {
         var id = await PutLegacyAsync("2046-01-20T02:19:09.5Z");
-        var read = await _store.GetAsync(id);
+        var read = await Store.GetAsync(id);
 
-        var updated = await _store.UpdateAsync(read with { ExpiresAt = read.ExpiresAt.AddHours(1) });
+        var updated = await Store.UpdateAsync(read with { ExpiresAt = read.ExpiresAt.AddHours(1) });
 
         updated.Version.Should().Be(1);
         updated.ExpiresAt.Should().Be(read.ExpiresAt.AddHours(1));
         updated.RequestCount.Should().Be(7);
-        await FluentActions.Awaiting(() => _store.UpdateAsync(read with { SourceIdentity = "late" })).Should().ThrowAsync<SessionConcurrencyException>();
+        await FluentActions.Awaiting(() => Store.UpdateAsync(read with { SourceIdentity = "late" })).Should().ThrowAsync<SessionConcurrencyException>();
     }
 
     [Fact]
@@ -80,21 +70,21 @@ public abstract class DynamoDbCompatibilityTests(DynamoDbServerFixture server) :
     {
         var id = await PutLegacyAsync("2046-01-20T02:19:09.5Z");
 
-        var revoked = await _store.RevokeAsync(id, "ops", "migration");
+        var revoked = await Store.RevokeAsync(id, "ops", "migration");
 
         revoked.Status.Should().Be(SessionStatus.Revoked);
         revoked.Version.Should().Be(1);
-        (await _store.ListByStatusAsync(SessionStatus.Revoked)).Items.Should().Contain(s => s.Id == id);
-        await FluentActions.Awaiting(() => _store.TouchAsync(id)).Should().ThrowAsync<SessionRevokedException>();
+        (await Store.ListByStatusAsync(SessionStatus.Revoked)).Items.Should().Contain(s => s.Id == id);
+        await FluentActions.Awaiting(() => Store.TouchAsync(id)).Should().ThrowAsync<SessionRevokedException>();
     }
 
     /// <summary>Writes an item as an earlier tool did: no version, no ttl, RFC3339Nano timestamps.</summary>
     private async Task<string> PutLegacyAsync(string createdAt)
     {
         var id = SessionId.New();
-        await server.Client.PutItemAsync(new PutItemRequest
+        await Server.Client.PutItemAsync(new PutItemRequest
         {
-            TableName = _table,
+            TableName = Table,
             Item = new Dictionary<string, AttributeValue>
             {
                 ["id"] = new() { S = id },

@@ -6,20 +6,16 @@ namespace Sessions.Tests.DynamoDb;
 /// Lists over items whose <c>created_at</c> another writer stored in another form: each session in the right range,
 /// exactly once per walk, newest first by its true instant within a page.
 /// </summary>
-public abstract class OtherWriterListTests(DynamoDbServerFixture server) : IAsyncLifetime
+public abstract class OtherWriterListTests(DynamoDbServerFixture server) : NewTableTests(server, s_day.AddHours(9))
 {
     private static readonly DateTimeOffset s_day = new(2032, 7, 14, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider _time = new(s_day.AddHours(9));
     private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
     private readonly List<(string Id, DateTimeOffset CreatedAt)> _written = [];
-    private string _table = null!;
-    private DynamoDbSessionStore _store = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _table = await server.CreateTableAsync();
-        _store = TestStores.DynamoDb(server.Client, _table, _time);
+        await base.InitializeAsync();
 
         // created_at in the forms of other writers, with the instant each stands for.
         await PutAsync("2032-07-14T10:00:00Z", s_day.AddHours(10));
@@ -31,11 +27,9 @@ public abstract class OtherWriterListTests(DynamoDbServerFixture server) : IAsyn
         await PutAsync("2032-07-14T10:20:00-05:00", s_day.AddHours(15).AddMinutes(20));
         await PutAsync("2032-07-15T00:10:00+14:00", s_day.AddHours(10).AddMinutes(10));
         await PutAsync("2032-07-14T10:35:00.0000000Z", s_day.AddHours(10).AddMinutes(35));
-        var made = await _store.CreateAsync(ServerSession.Start(User(), Profile(), "i-" + _tag, string.Empty, TimeSpan.FromDays(30), s_day.AddHours(10).AddMinutes(15)));
+        var made = await Store.CreateAsync(ServerSession.Start(User(), Profile(), "i-" + _tag, string.Empty, TimeSpan.FromDays(30), s_day.AddHours(10).AddMinutes(15)));
         _written.Add((made.Id, made.CreatedAt));
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     public static TheoryData<string, int> Lists => new()
     {
@@ -50,9 +44,9 @@ public abstract class OtherWriterListTests(DynamoDbServerFixture server) : IAsyn
     {
         var pages = await WalkAsync(page => list switch
         {
-            "user" => _store.ListByUserAsync(User(), page),
-            "profile" => _store.ListByProfileAsync(Profile(), page),
-            _ => _store.ListByStatusAsync(SessionStatus.Active, page),
+            "user" => Store.ListByUserAsync(User(), page),
+            "profile" => Store.ListByProfileAsync(Profile(), page),
+            _ => Store.ListByStatusAsync(SessionStatus.Active, page),
         }, limit);
 
         pages.SelectMany(p => p).Select(s => s.Id).Should().BeEquivalentTo(_written.Select(w => w.Id)).And.OnlyHaveUniqueItems();
@@ -76,7 +70,7 @@ public abstract class OtherWriterListTests(DynamoDbServerFixture server) : IAsyn
         var from = s_day.AddHours(10).AddMinutes(15);
         var before = s_day.AddHours(10).AddMinutes(40);
 
-        var pages = await WalkAsync(page => _store.ListByTimeRangeAsync(from, before, page), limit);
+        var pages = await WalkAsync(page => Store.ListByTimeRangeAsync(from, before, page), limit);
 
         var expected = _written.Where(w => w.CreatedAt >= from && w.CreatedAt < before).OrderByDescending(w => w.CreatedAt).Select(w => w.Id).ToList();
         expected.Should().HaveCount(5, "10:15 (stored form), 10:20 (lower-case t), 10:25 (-05:00), 10:30 (+02:00), 10:35");
@@ -101,11 +95,11 @@ public abstract class OtherWriterListTests(DynamoDbServerFixture server) : IAsyn
         {
             var item = Active(SessionId.New(), user, "p", "i", "2032-07-13T00:00:00Z", "2032-08-13T00:00:00Z", $"2032-07-13T0{i}:00:00Z");
             item[SessionItem.Id] = SessionItem.S(ids[i]);
-            await GoWrittenItems.PutAsync(server.Client, _table, item);
+            await GoWrittenItems.PutAsync(Server.Client, Table, item);
         }
 
-        var byUser = await WalkAsync(page => _store.ListByUserAsync(user, page), 1);
-        var byTime = await WalkAsync(page => _store.ListByTimeRangeAsync(s_day.AddDays(-1), s_day.AddDays(-1).AddHours(3), page), 1);
+        var byUser = await WalkAsync(page => Store.ListByUserAsync(user, page), 1);
+        var byTime = await WalkAsync(page => Store.ListByTimeRangeAsync(s_day.AddDays(-1), s_day.AddDays(-1).AddHours(3), page), 1);
 
         byUser.SelectMany(p => p).Select(s => s.Id).Should().Equal(ids[2], ids[1], ids[0]);
         byTime.SelectMany(p => p).Select(s => s.Id).Should().Equal(ids[2], ids[1], ids[0]);
@@ -119,7 +113,7 @@ public abstract class OtherWriterListTests(DynamoDbServerFixture server) : IAsyn
     {
         SessionTimestamp.Parse(createdAt).Should().Be(instant, "the test's own arithmetic");
         var id = SessionId.New();
-        await GoWrittenItems.PutAsync(server.Client, _table, Active(id, User(), Profile(), "i-" + _tag, "2032-07-14T00:00:00Z", "2032-08-14T00:00:00Z", createdAt));
+        await GoWrittenItems.PutAsync(Server.Client, Table, Active(id, User(), Profile(), "i-" + _tag, "2032-07-14T00:00:00Z", "2032-08-14T00:00:00Z", createdAt));
         _written.Add((id, instant));
     }
 

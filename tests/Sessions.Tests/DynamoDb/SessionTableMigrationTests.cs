@@ -8,44 +8,32 @@ namespace Sessions.Tests.DynamoDb;
 /// <see cref="SessionTableMigration"/> rewrites items of other writers into the stored form with conditional writes:
 /// a dry run writes nothing, a run is resumable and repeatable, and nothing a concurrent writer did is lost.
 /// </summary>
-public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) : IAsyncLifetime
+public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) : NewTableTests(server, s_now, s_retention)
 {
     private static readonly DateTimeOffset s_now = new(2034, 5, 6, 10, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan s_retention = TimeSpan.FromHours(2);
-
-    private readonly FakeTimeProvider _time = new(s_now);
-    private string _table = null!;
-    private DynamoDbSessionStore _store = null!;
-
-    public async Task InitializeAsync()
-    {
-        _table = await server.CreateTableAsync();
-        _store = TestStores.DynamoDb(server.Client, _table, _time, s_retention);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_dry_run_counts_and_writes_nothing_then_a_run_makes_every_Go_written_item_canonical_keeping_what_it_does_not_know()
     {
         var ids = await PutGoItemsAsync(12);
-        var canonical = await _store.CreateAsync(ServerSession.Start("u", "p", "i", "svc", TimeSpan.FromHours(1), s_now));
+        var canonical = await Store.CreateAsync(ServerSession.Start("u", "p", "i", "svc", TimeSpan.FromHours(1), s_now));
         var before = await SnapshotAsync(ids);
 
-        var dry = await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { DryRun = true, Retention = s_retention });
+        var dry = await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { DryRun = true, Retention = s_retention });
 
         dry.DryRun.Should().BeTrue();
         (dry.Scanned, dry.Migrated, dry.AlreadyCanonical, dry.Skipped, dry.Failed).Should().Be((13, 12, 1, 0, 0));
         (await SnapshotAsync(ids)).Should().BeEquivalentTo(before, "a dry run writes nothing");
 
-        var sessionsBefore = await Task.WhenAll(ids.Select(id => _store.GetAsync(id)));
-        var run = await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { Retention = s_retention, PageSize = 5 });
+        var sessionsBefore = await Task.WhenAll(ids.Select(id => Store.GetAsync(id)));
+        var run = await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { Retention = s_retention, PageSize = 5 });
 
         (run.Scanned, run.Migrated, run.AlreadyCanonical, run.Skipped, run.Failed).Should().Be((13, 12, 1, 0, 0));
         run.ResumeAfterId.Should().BeNull();
         foreach (var (id, session) in ids.Zip(sessionsBefore))
         {
-            var raw = await RawAsync(server.Client, _table, id);
+            var raw = await RawAsync(Server.Client, Table, id);
             foreach (var name in new[] { SessionItem.StartedAt, SessionItem.LastAccessAt, SessionItem.ExpiresAt, SessionItem.CreatedAt, SessionItem.UpdatedAt })
             {
                 SessionTimestamp.IsCanonical(raw[name].S).Should().BeTrue($"{name} of {id} is '{raw[name].S}'");
@@ -55,11 +43,11 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
             raw[SessionItem.Version].N.Should().Be("1");
             raw[SessionItem.Ttl].N.Should().Be(SessionItem.TtlOf(session.ExpiresAt, s_retention).N);
             raw[DeviceId].S.Should().Be(before[id][DeviceId].S, "attributes the library does not know are kept");
-            (await _store.GetAsync(id)).Should().Be(session with { Version = 1 }, "migration changes the form, not the session");
+            (await Store.GetAsync(id)).Should().Be(session with { Version = 1 }, "migration changes the form, not the session");
         }
 
-        (await _store.GetAsync(canonical.Id)).Should().Be(canonical);
-        var again = await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { Retention = s_retention });
+        (await Store.GetAsync(canonical.Id)).Should().Be(canonical);
+        var again = await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { Retention = s_retention });
         (again.Migrated, again.AlreadyCanonical).Should().Be((0, 13), "a repeated run only counts");
     }
 
@@ -75,17 +63,17 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
             stop.Cancel();
         });
 
-        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { PageSize = 6 }, progress, stop.Token))
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { PageSize = 6 }, progress, stop.Token))
             .Should().ThrowAsync<OperationCanceledException>();
 
         last.Should().NotBeNull();
         last!.Migrated.Should().Be(6);
         last.ResumeAfterId.Should().NotBeNull();
-        var resumed = await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { PageSize = 6, StartAfterId = last.ResumeAfterId });
+        var resumed = await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { PageSize = 6, StartAfterId = last.ResumeAfterId });
 
         (last.Migrated + resumed.Migrated).Should().Be(20);
         resumed.AlreadyCanonical.Should().Be(0, "the resumed run starts after the items already done");
-        var check = await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { DryRun = true });
+        var check = await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { DryRun = true });
         (check.Migrated, check.AlreadyCanonical).Should().Be((0, ids.Count));
     }
 
@@ -96,41 +84,41 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
         var corrupt = SessionId.New();
         var item = Active(corrupt, "u", "p", "i", "2034-05-06T09:00:00Z", "2034-05-06T11:00:00Z");
         item[SessionItem.ExpiresAt] = SessionItem.S("soon");
-        await PutAsync(server.Client, _table, item);
+        await PutAsync(Server.Client, Table, item);
 
-        var run = await SessionTableMigration.MigrateAsync(server.Client, _table);
+        var run = await SessionTableMigration.MigrateAsync(Server.Client, Table);
 
         run.Migrated.Should().Be(4);
         run.FailedIds.Should().Equal(corrupt);
         run.Failures[corrupt].Should().BeOfType<SessionCorruptException>().Which.AttributeName.Should().Be(SessionItem.ExpiresAt);
-        (await RawAsync(server.Client, _table, corrupt))[SessionItem.ExpiresAt].S.Should().Be("soon");
+        (await RawAsync(Server.Client, Table, corrupt))[SessionItem.ExpiresAt].S.Should().Be("soon");
     }
 
     [Fact]
     public async Task The_sweepers_lease_item_is_neither_migrated_nor_counted()
     {
         DynamoDbSweepLease.Key.Should().StartWith(SessionItem.ReservedIdPrefix);
-        var lease = new DynamoDbSweepLease(server.Client, _table);
+        var lease = new DynamoDbSweepLease(Server.Client, Table);
         await lease.TryTakeAsync("host-a", TimeSpan.FromMinutes(2), s_now, default);
-        var before = await RawAsync(server.Client, _table, DynamoDbSweepLease.Key);
+        var before = await RawAsync(Server.Client, Table, DynamoDbSweepLease.Key);
         var ids = await PutGoItemsAsync(2);
 
-        var run = await SessionTableMigration.MigrateAsync(server.Client, _table);
+        var run = await SessionTableMigration.MigrateAsync(Server.Client, Table);
 
         (run.Scanned, run.Migrated, run.Failed).Should().Be((2, 2, 0));
-        (await RawAsync(server.Client, _table, DynamoDbSweepLease.Key)).Should().BeEquivalentTo(before);
+        (await RawAsync(Server.Client, Table, DynamoDbSweepLease.Key)).Should().BeEquivalentTo(before);
         ids.Should().HaveCount(2);
     }
 
     [Fact]
     public async Task Bad_settings_are_refused_before_any_request()
     {
-        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(server.Client, "x")).Should().ThrowAsync<ArgumentException>().WithParameterName("tableName");
-        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { PageSize = 0 }))
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(Server.Client, "x")).Should().ThrowAsync<ArgumentException>().WithParameterName("tableName");
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { PageSize = 0 }))
             .Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("options");
-        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { Retention = TimeSpan.MaxValue }))
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { Retention = TimeSpan.MaxValue }))
             .Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("options");
-        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { StartAfterId = string.Empty }))
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { StartAfterId = string.Empty }))
             .Should().ThrowAsync<ArgumentException>().WithParameterName("options");
     }
 
@@ -149,13 +137,13 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
                 {
                     if (round == 2 && revoked.Contains(id))
                     {
-                        await _store.RevokeAsync(id, "ops", "during migration", ct);
+                        await Store.RevokeAsync(id, "ops", "during migration", ct);
                         return;
                     }
 
                     try
                     {
-                        await _store.TouchAsync(id, ct);
+                        await Store.TouchAsync(id, ct);
                         served.AddOrUpdate(id, 1, (_, n) => n + 1);
                     }
                     catch (SessionRevokedException) when (revoked.Contains(id))
@@ -166,33 +154,33 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
         });
         var migration = new List<SessionTableMigrationResult>
         {
-            await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { PageSize = 3, Retention = s_retention }),
+            await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { PageSize = 3, Retention = s_retention }),
         };
         await traffic;
         while (migration[^1].Skipped > 0 || migration[^1].Migrated > 0)
         {
             migration.Count.Should().BeLessThan(5);
-            migration.Add(await SessionTableMigration.MigrateAsync(server.Client, _table, new SessionTableMigrationOptions { Retention = s_retention }));
+            migration.Add(await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { Retention = s_retention }));
         }
 
         migration.Sum(m => m.Failed).Should().Be(0);
         foreach (var id in ids)
         {
-            var session = await _store.GetAsync(id);
+            var session = await Store.GetAsync(id);
             session.RequestCount.Should().Be(served.GetValueOrDefault(id), $"every Touch of {id} is kept");
             if (revoked.Contains(id))
             {
                 session.Status.Should().Be(SessionStatus.Revoked);
                 session.RevokedBy.Should().Be("ops");
-                await FluentActions.Awaiting(() => _store.TouchAsync(id)).Should().ThrowAsync<SessionRevokedException>();
+                await FluentActions.Awaiting(() => Store.TouchAsync(id)).Should().ThrowAsync<SessionRevokedException>();
             }
             else
             {
                 session.Status.Should().Be(SessionStatus.Active);
-                await _store.TouchAsync(id);
+                await Store.TouchAsync(id);
             }
 
-            var raw = await RawAsync(server.Client, _table, id);
+            var raw = await RawAsync(Server.Client, Table, id);
             SessionTimestamp.IsCanonical(raw[SessionItem.CreatedAt].S).Should().BeTrue();
             raw[DeviceId].S.Should().Be("dev-" + id[..4]);
         }
@@ -208,7 +196,7 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
             var id = SessionId.New();
             var start = s_now.AddMinutes(-i).AddMilliseconds(i * 100);
             var offset = offsets[i % offsets.Length];
-            await PutAsync(server.Client, _table, Active(
+            await PutAsync(Server.Client, Table, Active(
                 id, "user-" + (i % 3), "p", "i-" + i, Rfc3339Nano(start, TimeSpan.Zero), Rfc3339Nano(start.AddHours(1 + (i % 2)), offset),
                 Rfc3339Nano(start, offset), Rfc3339Nano(start, TimeSpan.FromHours(2))));
             ids.Add(id);
@@ -222,7 +210,7 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
         var snapshot = new Dictionary<string, Dictionary<string, AttributeValue>>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
-            snapshot[id] = await RawAsync(server.Client, _table, id);
+            snapshot[id] = await RawAsync(Server.Client, Table, id);
         }
 
         return snapshot;

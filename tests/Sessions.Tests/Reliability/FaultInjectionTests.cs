@@ -109,14 +109,10 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
     public async Task An_attempt_that_times_out_is_retried_on_every_operation_and_the_calls_succeed()
     {
         // The client's own timeout cancels each hung attempt; 1 s leaves the server's real answers far inside it.
-        var calls = await PrepareEveryOperationAsync();
-        var outcomes = await Task.WhenAll(calls.Select(async prepared =>
-        {
-            var (operation, call) = prepared;
-            var faults = new ScriptedFaultHandler(ScriptedFaultHandler.FirstAttemptOfEachRequest(WireFault.Hang));
-            var result = await call.Run(StoreOn(faults, timeout: TimeSpan.FromSeconds(1)), CancellationToken.None);
-            return (Operation: operation, Call: call, Result: result, Faults: faults);
-        }));
+        var outcomes = await RunEveryOperationAtOnceAsync(
+            ScriptedFaultHandler.FirstAttemptOfEachRequest(WireFault.Hang),
+            faults => StoreOn(faults, timeout: TimeSpan.FromSeconds(1)),
+            (call, store) => call.Run(store, CancellationToken.None));
 
         foreach (var (operation, call, result, faults) in outcomes)
         {
@@ -129,15 +125,10 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
     [Fact]
     public async Task Attempts_that_keep_timing_out_are_a_SessionStoreException_on_every_operation()
     {
-        var calls = await PrepareEveryOperationAsync();
-        var outcomes = await Task.WhenAll(calls.Select(async prepared =>
-        {
-            var (operation, call) = prepared;
-            var faults = new ScriptedFaultHandler(ScriptedFaultHandler.Always(WireFault.Hang));
-            var store = StoreOn(faults, maxErrorRetry: 1, timeout: TimeSpan.FromMilliseconds(100));
-            var error = await Record.ExceptionAsync(() => call.Run(store, CancellationToken.None));
-            return (Operation: operation, Call: call, Error: error, Faults: faults);
-        }));
+        var outcomes = await RunEveryOperationAtOnceAsync(
+            ScriptedFaultHandler.Always(WireFault.Hang),
+            faults => StoreOn(faults, maxErrorRetry: 1, timeout: TimeSpan.FromMilliseconds(100)),
+            (call, store) => Record.ExceptionAsync(() => call.Run(store, CancellationToken.None)));
 
         foreach (var (operation, call, error, faults) in outcomes)
         {
@@ -190,7 +181,7 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
     public async Task The_SDK_retry_policy_as_configured_by_default_retries_a_server_error_and_the_touch_succeeds(WireFault fault)
     {
         // The fixture's client keeps the SDK's standard policy untouched, backoff included.
-        var call = await StoreOperations.PrepareAsync(StoreOperations.Touch, _setup, _time);
+        var call = await StoreOperations.PrepareAsync(SessionStoreOperations.Touch, _setup, _time);
         var faults = new ScriptedFaultHandler(ScriptedFaultHandler.FirstAttemptOfEachRequest(fault));
         var store = TestStores.DynamoDb(server.CreateClient(faults), _table, _time);
 
@@ -198,19 +189,29 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
 
         await call.Verify(null);
         faults.Attempts.Select(a => a.Attempt).Should().Equal(1, 2);
-        output.WriteLine($"faults injected: {StoreOperations.Touch} {fault} {faults.Injected.Count}");
+        output.WriteLine($"faults injected: {SessionStoreOperations.Touch} {fault} {faults.Injected.Count}");
     }
 
-    /// <summary>Prepares every operation, one after the other, ListByStatus last so its session is the newest Active one.</summary>
-    private async Task<List<(string Operation, PreparedCall Call)>> PrepareEveryOperationAsync()
+    /// <summary>
+    /// Prepares every operation, one after the other (ListByStatus last, so its session is the newest Active one), then
+    /// runs them all at once, each <paramref name="run"/> on the store <paramref name="storeOn"/> builds around its own
+    /// handler of <paramref name="script"/>.
+    /// </summary>
+    private async Task<(string Operation, PreparedCall Call, T Outcome, ScriptedFaultHandler Faults)[]> RunEveryOperationAtOnceAsync<T>(
+        Func<WireAttempt, WireFault> script, Func<ScriptedFaultHandler, ISessionStore> storeOn, Func<PreparedCall, ISessionStore, Task<T>> run)
     {
-        var calls = new List<(string, PreparedCall)>();
-        foreach (var operation in StoreOperations.All.OrderBy(o => o == StoreOperations.ListByStatus))
+        var calls = new List<(string Operation, PreparedCall Call)>();
+        foreach (var operation in StoreOperations.All.OrderBy(o => o == SessionStoreOperations.ListByStatus))
         {
             calls.Add((operation, await StoreOperations.PrepareAsync(operation, _setup, _time)));
         }
 
-        return calls;
+        return await Task.WhenAll(calls.Select(async prepared =>
+        {
+            var faults = new ScriptedFaultHandler(script);
+            var outcome = await run(prepared.Call, storeOn(faults));
+            return (prepared.Operation, prepared.Call, outcome, faults);
+        }));
     }
 
     private static void ShouldHaveRetriedEachRequestOnce(ScriptedFaultHandler faults, string operation)

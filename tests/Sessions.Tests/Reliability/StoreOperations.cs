@@ -1,3 +1,5 @@
+using Operation = Sessions.SessionStoreOperations;
+
 namespace Sessions.Tests.Reliability;
 
 /// <summary>A store call ready to run, and how to tell that it did its work.</summary>
@@ -12,31 +14,21 @@ public sealed record PreparedCall(string? SessionId, Func<ISessionStore, Cancell
 /// </summary>
 public static class StoreOperations
 {
-    public const string Create = SessionStoreOperations.Create;
-    public const string Get = SessionStoreOperations.Get;
-    public const string Update = SessionStoreOperations.Update;
-    public const string Delete = SessionStoreOperations.Delete;
-    public const string Touch = SessionStoreOperations.Touch;
-    public const string Revoke = SessionStoreOperations.Revoke;
-    public const string Expire = SessionStoreOperations.Expire;
-    public const string FindActiveByServerInstance = SessionStoreOperations.FindActiveByServerInstance;
-    public const string ListByUser = SessionStoreOperations.ListByUser;
-    public const string ListByStatus = SessionStoreOperations.ListByStatus;
-    public const string ListByProfile = SessionStoreOperations.ListByProfile;
-    public const string ListByTimeRange = SessionStoreOperations.ListByTimeRange;
-
     public static IReadOnlyList<string> All { get; } =
-        [Create, Get, Update, Delete, Touch, Revoke, Expire, FindActiveByServerInstance, ListByUser, ListByStatus, ListByProfile, ListByTimeRange];
+    [
+        Operation.Create, Operation.Get, Operation.Update, Operation.Delete, Operation.Touch, Operation.Revoke, Operation.Expire,
+        Operation.FindActiveByServerInstance, Operation.ListByUser, Operation.ListByStatus, Operation.ListByProfile, Operation.ListByTimeRange,
+    ];
 
     /// <summary>The distinct requests of the success path, by DynamoDB operation.</summary>
     public static IReadOnlyList<string> RequestsOf(string operation) => operation switch
     {
-        Create => ["PutItem"],
-        Get => ["GetItem"],
-        Delete => ["DeleteItem"],
-        Update or Touch or Revoke or Expire => ["UpdateItem"],
-        FindActiveByServerInstance => ["Query", "GetItem"],
-        ListByTimeRange => ["Query", "Query", "Query", "BatchGetItem"],
+        Operation.Create => ["PutItem"],
+        Operation.Get => ["GetItem"],
+        Operation.Delete => ["DeleteItem"],
+        Operation.Update or Operation.Touch or Operation.Revoke or Operation.Expire => ["UpdateItem"],
+        Operation.FindActiveByServerInstance => ["Query", "GetItem"],
+        Operation.ListByTimeRange => ["Query", "Query", "Query", "BatchGetItem"],
         _ => ["Query", "BatchGetItem"],
     };
 
@@ -61,7 +53,7 @@ public static class StoreOperations
         time.Advance(TimeSpan.FromSeconds(1));
         switch (operation)
         {
-            case Create:
+            case Operation.Create:
             {
                 var session = New();
                 return new(session.Id, async (store, ct) => await store.CreateAsync(session, ct), async result =>
@@ -71,7 +63,7 @@ public static class StoreOperations
                 });
             }
 
-            case Get:
+            case Operation.Get:
             {
                 var created = await CreatedAsync();
                 return new(created.Id, async (store, ct) => await store.GetAsync(created.Id, ct), result =>
@@ -81,7 +73,7 @@ public static class StoreOperations
                 });
             }
 
-            case Update:
+            case Operation.Update:
             {
                 var created = await CreatedAsync();
                 var changed = created with { SourceIdentity = "updated", ExpiresAt = created.ExpiresAt.AddHours(1) };
@@ -92,7 +84,7 @@ public static class StoreOperations
                 });
             }
 
-            case Delete:
+            case Operation.Delete:
             {
                 var created = await CreatedAsync();
                 return new(created.Id, async (store, ct) =>
@@ -102,7 +94,7 @@ public static class StoreOperations
                 }, async _ => await FluentActions.Awaiting(() => setup.GetAsync(created.Id)).Should().ThrowAsync<SessionNotFoundException>());
             }
 
-            case Touch:
+            case Operation.Touch:
             {
                 var created = await CreatedAsync();
                 return new(created.Id, async (store, ct) =>
@@ -112,7 +104,7 @@ public static class StoreOperations
                 }, async _ => (await setup.GetAsync(created.Id)).RequestCount.Should().Be(1));
             }
 
-            case Revoke:
+            case Operation.Revoke:
             {
                 var created = await CreatedAsync();
                 return new(created.Id, async (store, ct) => await store.RevokeAsync(created.Id, "ops", "fault test", ct), async result =>
@@ -122,7 +114,7 @@ public static class StoreOperations
                 });
             }
 
-            case Expire:
+            case Operation.Expire:
             {
                 var created = await CreatedAsync();
                 return new(created.Id, async (store, ct) => await store.ExpireAsync(created.Id, ct), async result =>
@@ -132,7 +124,7 @@ public static class StoreOperations
                 });
             }
 
-            case FindActiveByServerInstance:
+            case Operation.FindActiveByServerInstance:
             {
                 var created = await CreatedAsync();
                 return new(null, async (store, ct) => await store.FindActiveByServerInstanceAsync(created.ServerInstanceId, ct), result =>
@@ -142,7 +134,7 @@ public static class StoreOperations
                 });
             }
 
-            case ListByUser:
+            case Operation.ListByUser:
             {
                 var older = await CreatedAsync();
                 var newer = await CreatedAsync();
@@ -153,7 +145,7 @@ public static class StoreOperations
                 });
             }
 
-            case ListByStatus:
+            case Operation.ListByStatus:
             {
                 var created = await CreatedAsync();
                 return new(null, async (store, ct) => await store.ListByStatusAsync(SessionStatus.Active, new PageRequest(1), ct), result =>
@@ -163,7 +155,7 @@ public static class StoreOperations
                 });
             }
 
-            case ListByProfile:
+            case Operation.ListByProfile:
             {
                 var created = await CreatedAsync();
                 return new(null, async (store, ct) => await store.ListByProfileAsync(created.Profile, cancellationToken: ct), result =>
@@ -173,7 +165,7 @@ public static class StoreOperations
                 });
             }
 
-            case ListByTimeRange:
+            case Operation.ListByTimeRange:
             {
                 var created = await CreatedAsync();
                 return new(null, async (store, ct) => await store.ListByTimeRangeAsync(created.CreatedAt, created.CreatedAt.AddTicks(1), cancellationToken: ct), result =>
