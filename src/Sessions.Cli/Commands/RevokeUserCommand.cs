@@ -1,5 +1,5 @@
-using Sessions.Cli.CommandLine;
 using System.CommandLine;
+using Sessions.Cli.CommandLine;
 using Sessions.Cli.Errors;
 using Sessions.Cli.Output;
 

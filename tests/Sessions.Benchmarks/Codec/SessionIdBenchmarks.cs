@@ -1,4 +1,3 @@
-
 namespace Sessions.Benchmarks.Codec;
 
 /// <summary>Id validation runs before every call: it must allocate nothing.</summary>

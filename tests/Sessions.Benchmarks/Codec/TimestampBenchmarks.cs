@@ -1,4 +1,3 @@
-
 namespace Sessions.Benchmarks.Codec;
 
 /// <summary>The stored timestamp format: formatting allocates the result string only; parsing and span formatting nothing.</summary>

@@ -1,7 +1,7 @@
-using Sessions.Paging;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Sessions.Paging;
 
 namespace Sessions.Tests.Model;
 
