@@ -59,6 +59,40 @@ internal sealed partial class SessionStoreInstrumentation
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/>, which completes in place (the in-memory store), as the store operation
+    /// <paramref name="operation"/> on session <paramref name="id"/> (if any), and returns its task: completed, faulted with
+    /// what it threw, or cancelled when <paramref name="cancellationToken"/> is cancelled before it runs. The same telemetry as
+    /// <see cref="RunAsync{T}"/> without an async frame or a second closure, so Touch allocates little more than the record.
+    /// </summary>
+    public Task<T> RunInPlace<T>(string operation, string? id, Func<T> body, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = SessionStoreTelemetry.StartActivity(operation, _tableName, id);
+        var outcome = SessionStoreTelemetry.Outcomes.Success;
+        try
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                outcome = SessionStoreTelemetry.Outcomes.Cancelled;
+                return Task.FromCanceled<T>(cancellationToken);
+            }
+
+            return Task.FromResult(body());
+        }
+        catch (Exception ex)
+        {
+            outcome = SessionStoreTelemetry.Outcomes.Of(ex);
+            return ex is OperationCanceledException { CancellationToken.IsCancellationRequested: true } cancelled
+                ? Task.FromCanceled<T>(cancelled.CancellationToken)
+                : Task.FromException<T>(ex);
+        }
+        finally
+        {
+            SessionStoreTelemetry.Stop(activity, operation, outcome, started);
+        }
+    }
+
     /// <remarks>
     /// No message quotes text that could hold a control character: session ids are checked (16 hex characters) and table
     /// names validated before any request, operations are constants, and the messages of the store's exceptions are

@@ -170,11 +170,7 @@ public sealed class InMemorySessionStore : ISessionStore
 
     /// <summary>Runs one operation in the shared instrumentation: the same span and measurement as on DynamoDB.</summary>
     private Task<T> Run<T>(string operation, string? id, Func<T> body, CancellationToken cancellationToken) =>
-        _instrumentation.RunAsync(operation, id, ct =>
-        {
-            ct.ThrowIfCancellationRequested();
-            return Task.FromResult(body());
-        }, cancellationToken);
+        _instrumentation.RunInPlace(operation, id, body, cancellationToken);
 
     private ServerSession Write(string id, Func<ServerSession?, Exception?> refuse, Func<ServerSession, ServerSession> apply)
     {

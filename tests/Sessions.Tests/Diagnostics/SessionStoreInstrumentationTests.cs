@@ -69,6 +69,45 @@ public sealed class SessionStoreInstrumentationTests : IDisposable
         Outcomes().Should().Equal("cancelled");
     }
 
+    [Fact]
+    public async Task In_place_a_success_is_a_completed_task_with_one_span_and_no_log_event()
+    {
+        var task = _instrumentation.RunInPlace("Touch", Id, () => 7, CancellationToken.None);
+
+        task.IsCompletedSuccessfully.Should().BeTrue();
+        (await task).Should().Be(7);
+        Outcomes().Should().Equal("success");
+        _logger.Entries.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void In_place_a_store_error_is_a_faulted_task_never_a_throw_and_never_reaches_the_hook()
+    {
+        var refusal = new SessionExpiredException(Id, DateTimeOffset.UnixEpoch);
+
+        var task = _instrumentation.RunInPlace<int>("Touch", Id, () => throw refusal, CancellationToken.None);
+
+        task.IsFaulted.Should().BeTrue();
+        task.Exception!.InnerException.Should().BeSameAs(refusal);
+        _hooked.Should().BeEmpty();
+        Outcomes().Should().Equal("expired");
+        _logger.Entries.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void In_place_a_cancelled_caller_gets_a_cancelled_task_and_the_body_never_runs()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var ran = false;
+
+        var task = _instrumentation.RunInPlace("Get", Id, () => ran = true, cancelled.Token);
+
+        task.IsCanceled.Should().BeTrue();
+        ran.Should().BeFalse();
+        Outcomes().Should().Equal("cancelled");
+    }
+
     private IEnumerable<string?> Outcomes() =>
         _telemetry.Spans.Where(s => (string?)s.GetTagItem("sessions.id") == Id).Select(s => (string?)s.GetTagItem("sessions.outcome"));
 }
