@@ -78,11 +78,11 @@ public static class SessionTableMigration
                 run.Count(item, await Record(() => MigrateItemAsync(client, tableName, item, options, ct)).ConfigureAwait(false))).ConfigureAwait(false);
 
             startKey = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-            progress?.Report(run.Result(startKey?[SessionItem.Id].S));
+            progress?.Report(run.Tally(startKey?[SessionItem.Id].S));
         }
         while (startKey is not null);
 
-        return run.Result(resumeAfterId: null);
+        return run.Tally(resumeAfterId: null);
     }
 
     private static async Task<(Outcome Outcome, Exception? Error)> Record(Func<Task<Outcome>> migrate)
@@ -270,7 +270,8 @@ public static class SessionTableMigration
             }
         }
 
-        public SessionTableMigrationResult Result(string? resumeAfterId) =>
+        /// <summary>The counts so far, and where a resumed run would start.</summary>
+        public SessionTableMigrationResult Tally(string? resumeAfterId) =>
             new(dryRun, _scanned, _migrated, _canonical, _skipped, new Dictionary<string, Exception>(_failures, StringComparer.Ordinal), resumeAfterId);
     }
 }

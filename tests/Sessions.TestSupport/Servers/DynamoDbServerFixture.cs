@@ -42,9 +42,9 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
     /// <summary>
     /// Gets the credentials test clients sign with, by the library's own rule (<see cref="DynamoDbClientFactory"/>): for
     /// a loopback server the environment's keys or shared profile, else placeholders; for any other endpoint
-    /// <see langword="null"/>, the AWS credential chain, so a real table can be used.
+    /// <see langword="null"/>, the AWS credential chain, so a real table can be used. Worked out once, when the fixture starts.
     /// </summary>
-    public AWSCredentials? Credentials => DynamoDbClientFactory.Credentials(Endpoint, profile: null);
+    public AWSCredentials? Credentials { get; private set; }
 
     /// <summary>Gets the server's URL.</summary>
     public Uri Endpoint => _endpoint ?? throw new InvalidOperationException("The fixture is not initialized yet.");
@@ -56,6 +56,7 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _endpoint = await s_endpoints.GetOrAdd(Kind, kind => new Lazy<Task<Uri>>(() => StartServerAsync(kind))).Value;
+        Credentials = DynamoDbClientFactory.Credentials(_endpoint, profile: null);
         _client = CreateClient();
         try
         {
