@@ -84,7 +84,19 @@ internal sealed partial class SessionExpirySweeper : BackgroundService
             await Task.Delay(startDelay, _time, stoppingToken).ConfigureAwait(false);
             while (true)
             {
-                var wait = await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                TimeSpan wait;
+                try
+                {
+                    wait = await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // No fault of the store, the lease or the network may stop the host: log it and try again later.
+                    _held = null;
+                    Log.RunFailed(_logger, InstanceName, _storeName, _options.Interval, ex);
+                    wait = _options.Interval;
+                }
+
                 await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -171,13 +183,10 @@ internal sealed partial class SessionExpirySweeper : BackgroundService
                 }
 
                 var page = new PageRequest(Math.Min(MaxPageSize, _options.MaxSessionsPerRun - examined), _resumeToken);
-                // A corrupt item on the page is left out of it and counted as failed, so one bad item cannot stop every run.
-                var corrupt = new ConcurrentBag<SessionCorruptException>();
-                var result = _store is ICorruptItemReportingStore reporting
-                    ? await reporting.ListByStatusAsync(SessionStatus.Active, page, corrupt.Add, cancellationToken).ConfigureAwait(false)
-                    : await _store.ListByStatusAsync(SessionStatus.Active, page, cancellationToken).ConfigureAwait(false);
-                examined += result.Items.Count + corrupt.Count;
-                foreach (var damaged in corrupt)
+                // A corrupt item is reported beside the page and counted as failed, so one bad item cannot stop every run.
+                var result = await _store.ListByStatusAsync(SessionStatus.Active, page, cancellationToken).ConfigureAwait(false);
+                examined += result.Items.Count + result.Unreadable.Count;
+                foreach (var damaged in result.Unreadable)
                 {
                     failed++;
                     Log.SessionFailed(_logger, InstanceName, _storeName, VisibleText.Escape(damaged.SessionId ?? "(no id)"), damaged);
@@ -200,10 +209,11 @@ internal sealed partial class SessionExpirySweeper : BackgroundService
                     {
                         // Changed or removed by someone else since the page was read: nothing to do.
                     }
-                    catch (SessionStoreException ex)
+                    catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
                     {
+                        // This one session cannot be expired (a provider fault, a value the store refuses): go on with the others.
                         Interlocked.Increment(ref failed);
-                        Log.SessionFailed(_logger, InstanceName, _storeName, session.Id, ex);
+                        Log.SessionFailed(_logger, InstanceName, _storeName, VisibleText.Escape(session.Id), ex);
                     }
                 }).ConfigureAwait(false);
 
