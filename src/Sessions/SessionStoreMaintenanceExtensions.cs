@@ -27,9 +27,7 @@ public static class SessionStoreMaintenanceExtensions
         SessionArguments.ThrowIfInvalidRevoker(revokedBy, reason);
 
         return ForEachPageAsync(
-            store is ICorruptItemReportingStore reporting
-                ? (page, corrupt, ct) => reporting.ListByUserAsync(user, page, corrupt, ct)
-                : (page, _, ct) => store.ListByUserAsync(user, page, ct),
+            (page, ct) => store.ListByUserAsync(user, page, ct),
             static s => s.Status == SessionStatus.Active,
             (s, ct) => store.RevokeAsync(s.Id, revokedBy, reason, ct),
             cancellationToken,
@@ -53,16 +51,14 @@ public static class SessionStoreMaintenanceExtensions
         ArgumentNullException.ThrowIfNull(store);
 
         return ForEachPageAsync(
-            store is ICorruptItemReportingStore reporting
-                ? (page, corrupt, ct) => reporting.ListByStatusAsync(SessionStatus.Active, page, corrupt, ct)
-                : (page, _, ct) => store.ListByStatusAsync(SessionStatus.Active, page, ct),
+            (page, ct) => store.ListByStatusAsync(SessionStatus.Active, page, ct),
             s => s.Status == SessionStatus.Active && s.IsExpiredAt(now),
             (s, ct) => store.UpdateAsync(s.Expire(now), ct),
             cancellationToken);
     }
 
     private static async Task<SessionMaintenanceResult> ForEachPageAsync(
-        Func<PageRequest, Action<SessionCorruptException>, CancellationToken, Task<SessionPage>> list,
+        Func<PageRequest, CancellationToken, Task<SessionPage>> list,
         Func<ServerSession, bool> selects,
         Func<ServerSession, CancellationToken, Task> change,
         CancellationToken cancellationToken,
@@ -75,11 +71,10 @@ public static class SessionStoreMaintenanceExtensions
         var options = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentWrites, CancellationToken = cancellationToken };
         while (true)
         {
-            // A corrupt item on the page is left out of it and reported here; the rest of the page is changed as usual.
-            var corrupt = new ConcurrentBag<SessionCorruptException>();
-            var result = await list(page, corrupt.Add, cancellationToken).ConfigureAwait(false);
+            // A corrupt item is reported beside the page, never in it; the rest of the page is changed as usual.
+            var result = await list(page, cancellationToken).ConfigureAwait(false);
             var work = result.Items.Where(selects).Select(s => (s.Id, Change: (Func<CancellationToken, Task>)(ct => change(s, ct))));
-            foreach (var damaged in corrupt)
+            foreach (var damaged in result.Unreadable)
             {
                 var id = damaged.SessionId ?? "(no id)";
                 if (changeCorrupt is null || !SessionId.IsValid(id))

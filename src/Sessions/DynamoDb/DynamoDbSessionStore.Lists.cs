@@ -4,7 +4,8 @@ using Sessions.Paging;
 namespace Sessions.DynamoDb;
 
 // The reads by index: each queries a KEYS_ONLY index for keys, reads the items with a consistent BatchGetItem
-// (SessionBatchReader) and keeps what SessionList says still belongs, newest first.
+// (SessionBatchReader) and keeps what SessionList says still belongs, newest first; items it cannot read as sessions
+// are reported beside the page (SessionPage.Unreadable).
 public sealed partial class DynamoDbSessionStore
 {
     /// <inheritdoc />
@@ -83,30 +84,16 @@ public sealed partial class DynamoDbSessionStore
             var (taken, next) = IndexPageMerge.Merge([active, .. terminal], limit);
 
             taken.RemoveAll(k => !list.MayHold(k.CreatedAt));
-            var items = await _batchReader.ReadAsync(taken.Select(k => k.Id).ToList(), onCorrupt: null, ct).ConfigureAwait(false);
+            var unreadable = new List<SessionCorruptException>();
+            var items = await _batchReader.ReadAsync(taken.Select(k => k.Id).ToList(), unreadable.Add, ct).ConfigureAwait(false);
             var sessions = list.Page(taken.Select(k => items.GetValueOrDefault(k.Id)));
             var token = next.State == PageCursorState.Done ? null : PageToken.Encode(list.Query, [next]);
-            return new SessionPage(sessions, token);
+            return new SessionPage(sessions, token) { Unreadable = unreadable };
         }, cancellationToken);
     }
 
-    /// <inheritdoc />
-    Task<SessionPage> ICorruptItemReportingStore.ListByUserAsync(string user, PageRequest page, Action<SessionCorruptException> corrupt, CancellationToken cancellationToken)
-    {
-        SessionArguments.ThrowIfInvalidKey(user);
-        return ListIndexAsync(SessionList.ByUser(user), SessionTable.UserIndex, SessionItem.User, user, page, cancellationToken, corrupt);
-    }
-
-    /// <inheritdoc />
-    Task<SessionPage> ICorruptItemReportingStore.ListByStatusAsync(SessionStatus status, PageRequest page, Action<SessionCorruptException> corrupt, CancellationToken cancellationToken)
-    {
-        SessionArguments.ThrowIfInvalidStatus(status);
-        return ListIndexAsync(SessionList.ByStatus(status), SessionTable.StatusIndex, SessionItem.Status, status.ToStorageString(), page, cancellationToken, corrupt);
-    }
-
     private Task<SessionPage> ListIndexAsync(
-        SessionList list, string indexName, string partitionAttribute, string partitionValue, PageRequest? page,
-        CancellationToken cancellationToken, Action<SessionCorruptException>? onCorrupt = null)
+        SessionList list, string indexName, string partitionAttribute, string partitionValue, PageRequest? page, CancellationToken cancellationToken)
     {
         var cursor = list.Start(page);
         if (cursor.State == PageCursorState.Done)
@@ -118,13 +105,15 @@ public sealed partial class DynamoDbSessionStore
         return _instrumentation.RunAsync(list.Operation, null, async ct =>
         {
             var index = await QueryIndexAsync(indexName, partitionAttribute, partitionValue, cursor, limit, range: null, ct).ConfigureAwait(false);
-            var items = await _batchReader.ReadAsync(index.Keys.Select(k => k.Id).ToList(), onCorrupt, ct).ConfigureAwait(false);
+            // An item that cannot be read as a session is reported beside the page, never fails it.
+            var unreadable = new List<SessionCorruptException>();
+            var items = await _batchReader.ReadAsync(index.Keys.Select(k => k.Id).ToList(), unreadable.Add, ct).ConfigureAwait(false);
 
             // The index is eventually consistent: keep only items whose consistent, current state still matches. The
             // index orders by the string of created_at; the page, by its true instant.
             var sessions = list.Page(index.Keys.Select(k => items.GetValueOrDefault(k.Id)));
             var token = index.Next.State == PageCursorState.Done ? null : PageToken.Encode(list.Query, [index.Next]);
-            return new SessionPage(sessions, token);
+            return new SessionPage(sessions, token) { Unreadable = unreadable };
         }, cancellationToken);
     }
 

@@ -15,7 +15,7 @@ namespace Sessions.DynamoDb;
 /// Thread-safe; register it as a singleton. Provider faults that remain after the SDK's retries surface as
 /// <see cref="SessionStoreException"/> naming the table and the operation, with the SDK exception inside.
 /// </remarks>
-public sealed partial class DynamoDbSessionStore : ISessionStore, ICorruptItemReportingStore
+public sealed partial class DynamoDbSessionStore : ISessionStore
 {
     /// <summary>How many times Touch sends its write: once for a stored-form item, then again for each judgement in code.</summary>
     private const int MaxTouchAttempts = 3;

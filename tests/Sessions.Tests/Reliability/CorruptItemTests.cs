@@ -2,9 +2,10 @@ namespace Sessions.Tests.Reliability;
 
 /// <summary>
 /// Items written raw into the table with missing attributes, wrong attribute types, an unknown status, unparsable
-/// timestamps or a negative count: every read that meets one — Get, each list whose index holds it, and Touch whenever
-/// its condition sees the damage — fails with <see cref="SessionStoreException"/> naming the item and the attribute.
-/// Never a crash, never a page that quietly leaves the item out.
+/// timestamps or a negative count: every read of the one item that meets one — Get, FindActiveByServerInstance and
+/// Touch whenever its condition sees the damage — fails with <see cref="SessionCorruptException"/> naming the item and
+/// the attribute; every list whose index holds it reports it beside the sessions it could read. Never a crash, never a
+/// page that quietly leaves the item out, never a list that fails as a whole.
 /// </summary>
 public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutputHelper output)
 {
@@ -60,25 +61,26 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
         await server.Client.PutItemAsync(new PutItemRequest { TableName = table, Item = item });
 
         var reads = new List<(string Operation, Func<Task> Read)> { ("Get", () => store.GetAsync(session.Id)) };
+        var lists = new List<(string Operation, Func<Task<SessionPage>> List)>();
         var createdAt = item.TryGetValue(SessionItem.CreatedAt, out var c) ? c.S : null;
         var status = item.TryGetValue(SessionItem.Status, out var st) ? st.S : null;
         var knownStatus = SessionStatusExtensions.TryParseStorageString(status, out var parsed);
         if (createdAt is not null && item.TryGetValue(SessionItem.User, out var user) && user.S is not null)
         {
-            reads.Add(("ListByUser", () => store.ListByUserAsync(session.User)));
+            lists.Add(("ListByUser", () => store.ListByUserAsync(session.User)));
         }
 
         if (createdAt is not null && item.TryGetValue(SessionItem.Profile, out var profile) && profile.S is not null)
         {
-            reads.Add(("ListByProfile", () => store.ListByProfileAsync(session.Profile)));
+            lists.Add(("ListByProfile", () => store.ListByProfileAsync(session.Profile)));
         }
 
         if (createdAt is not null && knownStatus)
         {
-            reads.Add(("ListByStatus", () => store.ListByStatusAsync(parsed)));
+            lists.Add(("ListByStatus", () => store.ListByStatusAsync(parsed)));
             if (string.CompareOrdinal(createdAt, SessionTimestamp.Format(s_now.AddHours(-1))) >= 0 && string.CompareOrdinal(createdAt, SessionTimestamp.Format(s_now)) < 0)
             {
-                reads.Add(("ListByTimeRange", () => store.ListByTimeRangeAsync(s_now.AddHours(-1), s_now)));
+                lists.Add(("ListByTimeRange", () => store.ListByTimeRangeAsync(s_now.AddHours(-1), s_now)));
             }
         }
 
@@ -102,8 +104,19 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
             error.Message.Should().Contain(session.Id, operation).And.Contain($"'{attribute}'", operation);
         }
 
+        foreach (var (operation, list) in lists)
+        {
+            var page = await list();
+            var error = page.Unreadable.Should().ContainSingle($"{operation} reports the item it could not read").Which;
+            error.AttributeName.Should().Be(attribute, operation);
+            error.SessionId.Should().Be(session.Id, operation);
+            error.TableName.Should().Be(table);
+            error.Message.Should().Contain(session.Id, operation).And.Contain($"'{attribute}'", operation);
+            page.Items.Select(s => s.Id).Should().Contain(healthy.Id, $"{operation} still lists the sessions it could read");
+        }
+
         (await store.GetAsync(healthy.Id)).Should().Be(healthy, "a corrupt item does not affect its neighbours");
-        output.WriteLine($"{corruption}: {string.Join(", ", reads.Select(r => r.Operation))}");
+        output.WriteLine($"{corruption}: {string.Join(", ", reads.Select(r => r.Operation).Concat(lists.Select(l => l.Operation)))}");
 
         // Revocation is never blocked by the damage: it is applied, or Touch refuses the item, naming it (fail closed).
         var revoke = await Record.ExceptionAsync(() => store.RevokeAsync(session.Id, "ops", "corrupt item"));
@@ -123,7 +136,7 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
     }
 
     [Fact]
-    public async Task A_page_never_leaves_a_corrupt_item_out_even_among_many_healthy_ones()
+    public async Task A_walk_reports_a_corrupt_item_once_on_its_page_and_lists_every_healthy_one_exactly_once()
     {
         var table = await server.CreateTableAsync();
         var store = TestStores.DynamoDb(server.Client, table, new FakeTimeProvider(s_now));
@@ -138,21 +151,26 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
         item[SessionItem.RequestCount] = SessionItem.N(-5);
         await server.Client.PutItemAsync(new PutItemRequest { TableName = table, Item = item });
 
-        var pages = new List<string>();
+        var listed = new List<string>();
+        var unreadable = new List<(int Page, SessionCorruptException Error)>();
         string? token = null;
-        var error = await Record.ExceptionAsync(async () =>
+        var pages = 0;
+        do
         {
-            do
-            {
-                var page = await store.ListByUserAsync(user, new PageRequest(7, token));
-                pages.AddRange(page.Items.Select(s => s.Id));
-                token = page.ContinuationToken;
-            }
-            while (token is not null);
-        });
+            var page = await store.ListByUserAsync(user, new PageRequest(7, token));
+            listed.AddRange(page.Items.Select(s => s.Id));
+            unreadable.AddRange(page.Unreadable.Select(e => (pages, e)));
+            token = page.ContinuationToken;
+            pages++;
+        }
+        while (token is not null);
 
-        error.Should().BeOfType<SessionCorruptException>().Which.Message.Should().Contain(corrupt.Id).And.Contain("'request_count'");
-        pages.Should().HaveCount(14, "the two pages before the corrupt item's page are returned whole");
+        listed.Should().HaveCount(30).And.OnlyHaveUniqueItems("every healthy session is listed exactly once");
+        var (onPage, error) = unreadable.Should().ContainSingle("the corrupt item is reported exactly once").Which;
+        error.SessionId.Should().Be(corrupt.Id);
+        error.AttributeName.Should().Be(SessionItem.RequestCount);
+        error.Message.Should().Contain(corrupt.Id).And.Contain("'request_count'");
+        onPage.Should().Be(2, "15 sessions are newer than the corrupt item, so it is the 16th key of the walk: on the third page of 7");
     }
 }
 
