@@ -15,6 +15,8 @@ internal static class SessionHostingTelemetry
 
     public const string SweepDurationInstrument = "sessions.sweeper.run.duration";
     public const string ExpiredInstrument = "sessions.sweeper.sessions.expired";
+    public const string ReadInstrument = "sessions.sweeper.sessions.read";
+    public const string FailedInstrument = "sessions.sweeper.sessions.failed";
     public const string LeaseTakenInstrument = "sessions.sweeper.lease.taken";
     public const string HealthCheckDurationInstrument = "sessions.health_check.duration";
 
@@ -37,6 +39,12 @@ internal static class SessionHostingTelemetry
     private static readonly Counter<long> Expired = Meter.CreateCounter<long>(
         ExpiredInstrument, unit: "{session}", description: "Sessions the expiry sweeper moved from Active to Expired.");
 
+    private static readonly Counter<long> Read = Meter.CreateCounter<long>(
+        ReadInstrument, unit: "{session}", description: "Active sessions (and unreadable items) the expiry sweeper read.");
+
+    private static readonly Counter<long> Failed = Meter.CreateCounter<long>(
+        FailedInstrument, unit: "{session}", description: "Sessions the expiry sweeper could not expire or read (a corrupt item, a provider fault); each is logged with its id.");
+
     private static readonly Counter<long> LeaseTaken = Meter.CreateCounter<long>(
         LeaseTakenInstrument, unit: "{lease}", description: "Times an instance took the sweeper lease over (a new fence).");
 
@@ -52,14 +60,13 @@ internal static class SessionHostingTelemetry
         public const string Error = SessionStoreTelemetry.Outcomes.Error;
     }
 
-    public static void RecordSweep(string outcome, long expired, long startedTimestamp)
+    public static void RecordSweep(string outcome, long read, long expired, long failed, long startedTimestamp)
     {
         var tag = new KeyValuePair<string, object?>(OutcomeTag, outcome);
         SweepDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, tag);
-        if (expired > 0)
-        {
-            Expired.Add(expired);
-        }
+        Read.Add(read, tag);
+        Expired.Add(expired, tag);
+        Failed.Add(failed, tag);
     }
 
     public static void RecordLeaseTaken() => LeaseTaken.Add(1);
