@@ -96,7 +96,7 @@ internal static class ListCommand
         switch (format)
         {
             case OutputFormat.Json:
-                JsonOutput.Write(console.Out, new SessionListJson([.. items.Select(JsonOutput.From)], token));
+                JsonOutput.Write(console.Out, new SessionListJson([.. items.Select(SessionRecord.From)], token));
                 return;
             case OutputFormat.Csv:
                 // Standard output holds the CSV and nothing else; how to go on is a note on standard error.
