@@ -7,7 +7,8 @@ namespace Sessions.Cli.Commands;
 
 /// <summary>
 /// <c>sessions list</c>: sessions newest first, filtered by one key (user, status, session profile or creation time),
-/// a page at a time or <c>--all</c>. Every filter is an index query; nothing scans the table.
+/// a page at a time or <c>--all</c>. Every filter is an index query; nothing scans the table. Items the store cannot read
+/// are named on standard error, beside the sessions it could read, and the exit code is then 4.
 /// </summary>
 internal static class ListCommand
 {
@@ -55,44 +56,42 @@ internal static class ListCommand
             var first = new PageRequest(result.GetValue(limit), result.GetValue(next));
             return context.WithStoreAsync(connection.Read(result), async store =>
             {
-                var (items, token) = result.GetValue(all)
-                    ? (await ReadAllAsync(context.Console, store, query, first, cancellationToken), null)
-                    : await ReadPageAsync(store, query, first, cancellationToken);
-                Write(context.Console, format, query, items, token);
-                return ExitCodes.Success;
+                var listed = result.GetValue(all)
+                    ? await ReadAllAsync(context.Console, store, query, first, cancellationToken)
+                    : await query.ListAsync(store, first, cancellationToken);
+                Write(context.Console, format, query, listed);
+                return UnreadableItems.Write(context.Console.Error, listed.Unreadable);
             });
         });
         return command;
     }
 
-    private static async Task<(IReadOnlyList<ServerSession> Items, string? Token)> ReadPageAsync(ISessionStore store, SessionQuery query, PageRequest page, CancellationToken cancellationToken)
-    {
-        var result = await query.ListAsync(store, page, cancellationToken);
-        return (result.Items, result.ContinuationToken);
-    }
-
-    private static async Task<List<ServerSession>> ReadAllAsync(CliConsole console, ISessionStore store, SessionQuery query, PageRequest page, CancellationToken cancellationToken)
+    /// <summary>Every page of the query as one last page: the sessions and the unreadable items of all pages.</summary>
+    private static async Task<SessionPage> ReadAllAsync(CliConsole console, ISessionStore store, SessionQuery query, PageRequest page, CancellationToken cancellationToken)
     {
         var items = new List<ServerSession>();
+        var unreadable = new List<SessionCorruptException>();
         var pages = 0;
         await using var progress = new ProgressLine(console, $"reading {query.Description}");
         while (true)
         {
             var result = await query.ListAsync(store, page, cancellationToken);
             items.AddRange(result.Items);
+            unreadable.AddRange(result.Unreadable);
             pages++;
             progress.Report($"reading {query.Description}: {SessionFormat.Count(items.Count, "session")} in {SessionFormat.Count(pages, "page")}");
             if (result.ContinuationToken is null)
             {
-                return items;
+                return new SessionPage(items, null) { Unreadable = unreadable };
             }
 
             page = page with { ContinuationToken = result.ContinuationToken };
         }
     }
 
-    private static void Write(CliConsole console, OutputFormat format, SessionQuery query, IReadOnlyList<ServerSession> items, string? token)
+    private static void Write(CliConsole console, OutputFormat format, SessionQuery query, SessionPage listed)
     {
+        var (items, token) = (listed.Items, listed.ContinuationToken);
         switch (format)
         {
             case OutputFormat.Json:
@@ -112,6 +111,12 @@ internal static class ListCommand
         SessionView.WriteTable(console.Out, console.Style, items);
         var count = SessionFormat.Count(items.Count, "session");
         console.Out.WriteLine(console.Style.Dim($"{count}, {query.Description}, newest first."));
+        if (listed.Unreadable.Count > 0)
+        {
+            var unreadable = listed.Unreadable.Count;
+            console.Out.WriteLine($"{SessionFormat.Count(unreadable, "item")} could not be read: {(unreadable == 1 ? "it is" : "they are")} named on standard error.");
+        }
+
         if (token is not null)
         {
             console.Out.WriteLine($"More sessions follow: repeat the command with --next {SessionFormat.Text(token)}");
