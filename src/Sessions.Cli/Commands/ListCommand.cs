@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Sessions.Cli.CommandLine;
 using Sessions.Cli.Errors;
+using Sessions.Cli.Lookalikes;
 using Sessions.Cli.Output;
 
 namespace Sessions.Cli.Commands;
@@ -8,7 +9,8 @@ namespace Sessions.Cli.Commands;
 /// <summary>
 /// <c>sessions list</c>: sessions newest first, filtered by one key (user, status, session profile or creation time),
 /// a page at a time or <c>--all</c>. Every filter is an index query; nothing scans the table. Items the store cannot read
-/// are named on standard error, beside the sessions it could read, and the exit code is then 4.
+/// are named on standard error, beside the sessions it could read, and the exit code is then 4. A list by user warns
+/// about active sessions of users that differ from it only by invisible characters (<c>--lookalikes</c>).
 /// </summary>
 internal static class ListCommand
 {
@@ -34,11 +36,12 @@ internal static class ListCommand
         var next = new Option<string?>("--next") { Description = "Continue a previous list: the token it printed. Use the same filters.", HelpName = "token" };
         var all = new Option<bool>("--all") { Description = "Read every page, not only the first." };
         var output = new OutputOptions();
+        var lookalikes = new LookalikeOptions();
         var connection = new ConnectionOptions();
 
         var command = new Command("list", "List sessions, newest first. Filter by one of --user, --status, --session-profile or --since/--until.")
         {
-            user, status, sessionProfile, since, until, limit, next, all,
+            user, status, sessionProfile, since, until, limit, next, all, lookalikes.Limit,
         };
         output.AddTo(command);
         connection.AddTo(command);
@@ -54,13 +57,21 @@ internal static class ListCommand
                 result.GetValue(until),
                 context.Time.GetUtcNow());
             var first = new PageRequest(result.GetValue(limit), result.GetValue(next));
-            return context.WithStoreAsync(connection.Read(result), async store =>
+            var target = connection.Read(result);
+            return context.WithStoreAsync(target, async store =>
             {
                 var listed = result.GetValue(all)
                     ? await ReadAllAsync(context.Console, store, query, first, cancellationToken)
                     : await query.ListAsync(store, first, cancellationToken);
                 Write(context.Console, format, query, listed);
-                return UnreadableItems.Write(context.Console.Error, listed.Unreadable);
+                var exitCode = UnreadableItems.Write(context.Console.Error, listed.Unreadable);
+                if (result.GetValue(user) is { } name)
+                {
+                    // A list by user shows that user exactly: active sessions of users that only look the same are named apart.
+                    await LookalikeWarning.WarnAsync(context, store, name, result.GetValue(lookalikes.Limit), "not listed", "list", target.Table, cancellationToken);
+                }
+
+                return exitCode;
             });
         });
         return command;

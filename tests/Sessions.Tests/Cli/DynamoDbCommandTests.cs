@@ -135,6 +135,34 @@ public abstract class DynamoDbCommandTests(DynamoDbServerFixture server)
     }
 
     [Fact]
+    public async Task Revoke_user_revokes_the_exact_user_and_list_and_revoke_user_name_the_lookalikes_stored_with_invisible_characters()
+    {
+        var table = await server.CreateTableAsync();
+        var store = StoreOn(table);
+        var user = "alice-" + Guid.NewGuid().ToString("N")[..6];
+        var now = DateTimeOffset.UtcNow;
+        var exact = await store.CreateAsync(ServerSession.Start(user, "p", "i-1", string.Empty, TimeSpan.FromHours(1), now.AddMinutes(-3)));
+        var zeroWidth = await store.CreateAsync(ServerSession.Start(user + "\u200b", "p", "i-2", string.Empty, TimeSpan.FromHours(1), now.AddMinutes(-2)));
+        var tagged = await store.CreateAsync(ServerSession.Start(user + "\U000E0041", "p", "i-3", string.Empty, TimeSpan.FromHours(1), now.AddMinutes(-1)));
+
+        var list = await RunAsync("list", "--table", table, "--user", user, "--output", "csv");
+        var revoke = await RunAsync("revoke-user", user, "--by", "ops", "--table", table);
+
+        list.ExitCode.Should().Be(0, list.ToString());
+        list.Out.Should().Contain(exact.Id).And.NotContain(zeroWidth.Id).And.NotContain(tagged.Id);
+        revoke.ExitCode.Should().Be(0, revoke.ToString());
+        foreach (var result in new[] { list, revoke })
+        {
+            result.Error.Should().Contain($@"user '{user}\u200b' looks like '{user}'").And.Contain(zeroWidth.Id)
+                .And.Contain($@"user '{user}\U000e0041' looks like '{user}'").And.Contain(tagged.Id);
+        }
+
+        (await store.GetAsync(exact.Id)).Status.Should().Be(SessionStatus.Revoked);
+        (await store.GetAsync(zeroWidth.Id)).Status.Should().Be(SessionStatus.Active);
+        (await store.GetAsync(tagged.Id)).Should().Match<ServerSession>(s => s.Status == SessionStatus.Active && s.User == user + "\U000E0041");
+    }
+
+    [Fact]
     public async Task Watch_on_a_missing_table_exits_3_naming_it()
     {
         var table = "sessions-absent-" + Guid.NewGuid().ToString("N")[..6];
