@@ -36,7 +36,7 @@ internal static class ListCommand
         var next = new Option<string?>("--next") { Description = "Continue a previous list: the token it printed. Use the same filters.", HelpName = "token" };
         var all = new Option<bool>("--all") { Description = "Read every page, not only the first." };
         var output = new OutputOptions();
-        var lookalikes = new LookalikeOptions();
+        var lookalikes = new LookalikeOptions("the user of --user");
         var connection = new ConnectionOptions();
 
         var command = new Command("list", "List sessions, newest first. Filter by one of --user, --status, --session-profile or --since/--until.")

@@ -17,11 +17,11 @@ internal static class RevokeUserCommand
         var user = new Argument<string>("user") { Description = "The user whose Active sessions to revoke: exactly this user, not users that only look the same." };
         var revocation = new RevocationOptions();
         var json = CommandLineValues.JsonOption();
-        var lookalikes = new LookalikeOptions();
+        var lookalikes = new LookalikeOptions("USER");
         var connection = new ConnectionOptions();
         var command = new Command(
             "revoke-user",
-            "Revoke every Active session of a user (sessions that end meanwhile are skipped); warn about active users that differ from it only by invisible characters.")
+            "Revoke every Active session of a user (sessions that end meanwhile are skipped); warn about active sessions of users that differ from it only by invisible characters.")
         {
             user, revocation.By, revocation.Reason, json, lookalikes.Limit,
         };
