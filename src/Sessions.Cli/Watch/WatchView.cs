@@ -66,8 +66,8 @@ internal abstract class WatchView
 /// The live view on a terminal: the alternate screen with the cursor hidden, redrawn in place on each refresh (a table
 /// of the active sessions with their request rates, then the latest changes; a line counting the unreadable items when
 /// there are any, and during an outage a line saying it is reconnecting, why and when it tries next, above the last
-/// refresh it could make); <see cref="End"/> shows the cursor and returns to the normal screen as it was. When the terminal's height is known, the table is cut to fit the screen and
-/// says how many sessions it leaves out.
+/// refresh it could make); <see cref="End"/> shows the cursor and returns to the normal screen as it was. When the
+/// terminal's height is known, the table is cut to fit the screen and says how many sessions it leaves out.
 /// </summary>
 internal sealed class TerminalWatchView(TextWriter output, Style style, string table, TimeSpan interval, Func<int>? windowHeight = null) : WatchView
 {
@@ -75,7 +75,6 @@ internal sealed class TerminalWatchView(TextWriter output, Style style, string t
     public const string LeaveAlternateScreen = "\u001b[?25h\u001b[?1049l";
     private const string ClearToLineEnd = "\u001b[K";
     private const int ShownChanges = 10;
-
     private const int ShownUnreadable = 5;
 
     private readonly Queue<string> _changes = new();
