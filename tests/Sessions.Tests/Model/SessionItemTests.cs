@@ -259,6 +259,44 @@ public sealed class SessionItemTests
         ShouldBeCorruptWith(attribute, new AttributeValue { N = number });
     }
 
+    [Theory]
+    [InlineData("version", "9223372036854775807")]
+    [InlineData("expires_at", "not after started_at")]
+    [InlineData("revoked_by", "on an Active session")]
+    [InlineData("revoked_reason", "on an Active session")]
+    [InlineData("user", "1,025 bytes")]
+    [InlineData("profile", "1,025 bytes")]
+    [InlineData("server_instance_id", "1,025 bytes")]
+    [InlineData("source_identity", "4,097 bytes")]
+    public void A_value_no_write_of_the_library_stores_is_corrupt_so_that_whatever_is_read_can_be_written_back(string attribute, string what)
+    {
+        var item = SessionItem.ToItem(ActiveSession(), Retention);
+        item[attribute] = what switch
+        {
+            "9223372036854775807" => new AttributeValue { N = what },
+            "not after started_at" => item["started_at"],
+            "on an Active session" => new AttributeValue { S = "ops" },
+            "1,025 bytes" => new AttributeValue { S = new string('é', 512) + "x" },
+            _ => new AttributeValue { S = new string('s', 4_097) },
+        };
+
+        ShouldBeCorrupt(item, attribute);
+    }
+
+    [Theory]
+    [InlineData("NOT-A-SESSION-ID")]
+    [InlineData("0123456789ABCDEF")]
+    [InlineData("0123456789abcde")]
+    public void An_item_whose_id_is_not_a_session_id_is_corrupt_naming_it(string id)
+    {
+        var item = SessionItem.ToItem(ActiveSession(), Retention);
+        item["id"] = new AttributeValue { S = id };
+
+        var error = FluentActions.Invoking(() => SessionItem.FromItem(item)).Should().ThrowExactly<SessionCorruptException>().Which;
+        error.AttributeName.Should().Be("id");
+        error.SessionId.Should().Be(id);
+    }
+
     [Fact]
     public void An_item_without_a_string_id_is_corrupt_naming_the_id_attribute()
     {
@@ -318,7 +356,7 @@ public sealed class SessionItemTests
             UpdatedAt = DateTimeOffset.MinValue.AddTicks(1),
             ExpiresAt = new DateTimeOffset(9000, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999),
             RequestCount = long.MaxValue,
-            Version = long.MaxValue,
+            Version = long.MaxValue - 1,
         },
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
