@@ -163,7 +163,7 @@ public sealed class CredentialServerOptions
         }
         else if (!IsValidUnicode(value) || Encoding.UTF8.GetByteCount(value) > MaxKeyBytes)
         {
-            problems.Add($"{SectionName}:{name}: must be at most {MaxKeyBytes:N0} UTF-8 bytes of valid Unicode.");
+            problems.Add($"{SectionName}:{name}: must be at most 1,024 UTF-8 bytes of valid Unicode.");
         }
     }
 
