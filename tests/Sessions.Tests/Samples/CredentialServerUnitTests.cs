@@ -229,8 +229,22 @@ public sealed class CredentialServerUnitTests
     [InlineData("bell\u0007 tab\t del\u007f", "bell\\x07 tab\\t del\\x7f")]
     [InlineData("right\u202eto left", "right\\u202eto left")]
     [InlineData("CORP\\alice 😀", "CORP\\alice 😀")]
+    [InlineData("zero\u200bwidth soft\u00adhyphen \ufeffbom", "zero\\u200bwidth soft\\u00adhyphen \\ufeffbom")]
+    [InlineData("alice\U000e0041", "alice\\U000e0041")]
     public void Client_and_stored_text_is_escaped_visibly(string text, string expected) =>
-        EscapedText.Of(text).Should().Be(expected);
+        EscapedText.Of(text).Should().Be(expected).And.Be(EscapedText.Of(expected), "escaping is idempotent");
+
+    [Fact]
+    public void Long_text_is_cut_and_marked()
+    {
+        EscapedText.Of(new string('a', 10) + "\n", maxLength: 4).Should().Be("aaaa…");
+        EscapedText.Of("ab\ncd", maxLength: 4).Should().Be("ab\\nc…");
+        EscapedText.Of("abcd", maxLength: 4).Should().Be("abcd");
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_escaped() =>
+        EscapedText.Of("lone " + '\ud800' + " surrogate").Should().Be("lone \\ud800 surrogate");
 
     [Fact]
     public void A_refusal_is_logged_at_once_for_its_first_occurrence_then_counted_per_interval_per_cause()
