@@ -6,17 +6,18 @@ using Sessions.Samples.CredentialServer.Credentials;
 
 namespace Sessions.Samples.CredentialServer;
 
-/// <summary>The body of a successful answer, in the names the SDKs read; <c>Expiration</c> is ISO-8601 UTC; no <c>Token</c> for long-term keys.</summary>
-internal sealed record CredentialsResponse(
-    string AccessKeyId,
-    string SecretAccessKey,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Token,
-    string Expiration)
+/// <summary>
+/// The body of a successful answer: exactly the four fields the container-credentials clients read, always all four.
+/// <c>Expiration</c> is ISO-8601 UTC. <c>Token</c> is empty for keys without a session token: botocore and the AWS
+/// CLI read the field unconditionally (a missing one is a <c>KeyError</c>), the AWS SDK for JavaScript requires a
+/// string; botocore, the AWS CLI and the AWS SDK for .NET sign without a token when it is empty.
+/// </summary>
+internal sealed record CredentialsResponse(string AccessKeyId, string SecretAccessKey, string Token, string Expiration)
 {
     public static CredentialsResponse From(ContainerCredentials credentials) => new(
         credentials.AccessKeyId,
         credentials.SecretAccessKey,
-        credentials.Token,
+        credentials.Token ?? string.Empty,
         credentials.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
 }
 

@@ -1,5 +1,4 @@
 using Sessions.Samples.CredentialServer;
 
 // A container-credentials server that records its session with Sessions: see README.md beside this file.
-var app = CredentialServerApplication.Build(args);
-await app.RunAsync();
+return await CredentialServerApplication.RunAsync(args, Console.Error);

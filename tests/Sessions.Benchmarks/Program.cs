@@ -8,9 +8,15 @@ using Sessions.Benchmarks.Load;
 // dotnet run -c Release --project tests/Sessions.Benchmarks -- --filter '*' --job short   BenchmarkDotNet (see docs/PERFORMANCE.md)
 // dotnet run -c Release --project tests/Sessions.Benchmarks -- load [--seconds 10 --workers 8 --sessions 4 --slices 4 --warmup 5 --memory-seconds 2 --server dynalite|dynamodb-local --endpoint URL]
 // dotnet run -c Release --project tests/Sessions.Benchmarks -- requests                 prints what each method sends
+// dotnet run -c Release --project tests/Sessions.Benchmarks -- sidecar [--server dynalite|dynamodb-local --runs 5 --requests 1000 --clients 16 --concurrent-seconds 5 --aot PATH --jit PATH]
 if (args.Length > 0 && args[0] == "load")
 {
     return await LoadRun.RunAsync(LoadOptions.Parse(args.AsSpan(1)));
+}
+
+if (args.Length > 0 && args[0] == "sidecar")
+{
+    return await SidecarRun.RunAsync(SidecarOptions.Parse(args.AsSpan(1)));
 }
 
 if (args.Length > 0 && args[0] == "requests")

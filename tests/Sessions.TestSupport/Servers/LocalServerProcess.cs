@@ -84,6 +84,51 @@ public sealed class LocalServerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts DynamoDB Local on 127.0.0.1:<paramref name="port"/> with its database kept in <paramref name="dataDirectory"/>
+    /// (<c>-sharedDb -dbPath</c>) instead of in memory, and returns once it answers: stopped with <see cref="Dispose"/> and
+    /// started again on the same port and directory, it serves the same tables, as a restarted DynamoDB would.
+    /// </summary>
+    /// <param name="dataDirectory">An existing directory for the database file.</param>
+    /// <param name="port">The loopback port, for example one from <see cref="FreeLoopbackPort"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="InvalidOperationException">Node.js or Java is missing, <c>npm ci</c> failed, or the server did not start.</exception>
+    public static async Task<LocalServerProcess> StartDynamoDbLocalOnDiskAsync(string dataDirectory, int port, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(FindRepositoryRoot(), "tests", "dynamodb-local");
+        var node = FindOnPath("node") ?? FindOnPath("nodejs") ?? throw new InvalidOperationException(
+            "Node.js was not found on PATH. DynamoDB Local runs from the npm package pinned in tests/dynamodb-local: install "
+            + "Node.js 20 or later (for example 'apt-get install nodejs npm', or from https://nodejs.org) and run the tests again.");
+        await RequireJavaAsync(cancellationToken);
+        await EnsureInstalledAsync(directory, cancellationToken);
+        var server = Launch(LocalServerKind.DynamoDbLocal, node, directory, port, dataDirectory);
+        try
+        {
+            await server.WaitUntilAnsweringAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Returns a loopback port that is free now (another process may still take it before it is bound).</summary>
+    public static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
     /// <summary>Stops the server and every process it started.</summary>
     public void Dispose()
     {
@@ -114,7 +159,7 @@ public sealed class LocalServerProcess : IDisposable
         }
     }
 
-    private static LocalServerProcess Launch(LocalServerKind kind, string node, string directory, int port)
+    private static LocalServerProcess Launch(LocalServerKind kind, string node, string directory, int port, string? dataDirectory = null)
     {
         var startInfo = new ProcessStartInfo(node)
         {
@@ -134,6 +179,7 @@ public sealed class LocalServerProcess : IDisposable
                 "--host", "127.0.0.1", "--port", portText,
                 "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0",
             ],
+            _ when dataDirectory is not null => [Path.Combine(directory, "start-dynamodb-local.js"), portText, dataDirectory],
             _ => [Path.Combine(directory, "start-dynamodb-local.js"), portText],
         };
         foreach (var argument in arguments)
@@ -328,20 +374,6 @@ public sealed class LocalServerProcess : IDisposable
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
             }
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 

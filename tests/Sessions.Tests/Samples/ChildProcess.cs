@@ -13,7 +13,8 @@ internal sealed record ChildProcessResult(int ExitCode, string Out, string Error
 
 /// <summary>
 /// Runs a .NET program of this repository (<c>dotnet NAME.dll</c>) as a child process from its own output folder, where
-/// its runtime configuration and dependencies are: the project references of the test project build it first.
+/// its runtime configuration and dependencies are (the project references of the test project build it first), or a
+/// program installed on the machine, such as the AWS CLI.
 /// </summary>
 internal static class ChildProcess
 {
@@ -23,6 +24,12 @@ internal static class ChildProcess
     /// <summary>The built <c>sessions</c> tool (src/Sessions.Cli).</summary>
     public static string SessionsCli => BuiltAssembly("src/Sessions.Cli", "Sessions.Cli");
 
+    /// <summary>The built sample credential server (samples/CredentialServer).</summary>
+    public static string CredentialServer => BuiltAssembly("samples/CredentialServer", "CredentialServer");
+
+    /// <summary>The repository's root folder.</summary>
+    public static string RepositoryRoot => TestProjectFolder().Parent!.Parent!.FullName;
+
     /// <summary>The longest a child may run; it is killed then and the test fails.</summary>
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(90);
 
@@ -30,32 +37,38 @@ internal static class ChildProcess
     /// Runs <paramref name="dll"/> with <paramref name="arguments"/>, its environment the test's own less every
     /// variable that starts with <c>AWS_CONTAINER_</c>, plus <paramref name="environment"/> (a null value removes one).
     /// </summary>
-    public static async Task<ChildProcessResult> RunAsync(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    public static Task<ChildProcessResult> RunAsync(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        RunProgramAsync(DotnetHost(), [dll, .. arguments], environment, Path.GetFileNameWithoutExtension(dll));
+
+    /// <summary>
+    /// Runs <paramref name="program"/> (a path) as <see cref="RunAsync"/> runs a .NET program: the test's environment
+    /// less every <c>AWS_CONTAINER_</c> variable, the EC2 metadata service disabled, plus <paramref name="environment"/>.
+    /// </summary>
+    public static async Task<ChildProcessResult> RunProgramAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? name = null)
     {
-        var assemblyName = Path.GetFileNameWithoutExtension(dll);
-        var startInfo = new ProcessStartInfo(DotnetHost())
+        var assemblyName = name ?? Path.GetFileName(program);
+        var startInfo = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        startInfo.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        foreach (var name in startInfo.Environment.Keys.Where(k => k.StartsWith("AWS_CONTAINER_", StringComparison.Ordinal)).ToList())
+        foreach (var variable in startInfo.Environment.Keys.Where(k => k.StartsWith("AWS_CONTAINER_", StringComparison.Ordinal)).ToList())
         {
-            startInfo.Environment.Remove(name);
+            startInfo.Environment.Remove(variable);
         }
 
         // The SDK's other credential sources must not answer for the container provider, nor reach any network.
         startInfo.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string?>())
         {
-            startInfo.Environment[name] = value;
+            startInfo.Environment[variable] = value;
         }
 
         var output = new StringBuilder();
@@ -88,27 +101,30 @@ internal static class ChildProcess
     /// </summary>
     private static string BuiltAssembly(string projectFolder, string assemblyName)
     {
+        var testProject = TestProjectFolder();
+        var outputFolder = Path.GetRelativePath(testProject.FullName, AppContext.BaseDirectory);
+        var dll = Path.Combine(RepositoryRoot, projectFolder, outputFolder, assemblyName + ".dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build the solution (the test project references {projectFolder}).");
+    }
+
+    private static DirectoryInfo TestProjectFolder()
+    {
         var testProject = new DirectoryInfo(AppContext.BaseDirectory);
         while (testProject is not null && !File.Exists(Path.Combine(testProject.FullName, "Sessions.Tests.csproj")))
         {
             testProject = testProject.Parent;
         }
 
-        if (testProject?.Parent?.Parent is not { } root)
-        {
-            throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds Sessions.Tests.csproj.");
-        }
-
-        var outputFolder = Path.GetRelativePath(testProject.FullName, AppContext.BaseDirectory);
-        var dll = Path.Combine(root.FullName, projectFolder, outputFolder, assemblyName + ".dll");
-        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build the solution (the test project references {projectFolder}).");
+        return testProject?.Parent?.Parent is not null
+            ? testProject
+            : throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds Sessions.Tests.csproj.");
     }
 
-    private static string DotnetHost() =>
+    /// <summary>The <c>dotnet</c> host this test runs on.</summary>
+    public static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
         : Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current
         : "dotnet";
-
     private static void Append(StringBuilder builder, string? line)
     {
         if (line is not null)

@@ -25,10 +25,10 @@ public abstract class CredentialServerEndToEndTests(DynamoDbServerFixture server
         var result = await credentialServer.FetchWithSdkAsync(count: 3);
 
         result.ExitCode.Should().Be(0, result.ToString());
-        result.Lines.Should().HaveCount(3).And.OnlyContain(line => line == "ok " + RunningCredentialServer.AccessKeyId);
+        result.Lines.Should().HaveCount(3).And.OnlyContain(line => line == $"ok {RunningCredentialServer.AccessKeyId} sample-session-token");
         var stored = await StoreOf(credentialServer).GetAsync(credentialServer.Session.Id);
         stored.Status.Should().Be(SessionStatus.Active);
-        stored.RequestCount.Should().Be(3);
+        stored.RequestCount.Should().Be(3).And.Be(credentialServer.Served);
         stored.LastAccessAt.Should().BeAfter(credentialServer.Session.StartedAt);
         stored.Profile.Should().Be("prod-read");
         stored.SourceIdentity.Should().Be("alice@example.com");
@@ -48,6 +48,22 @@ public abstract class CredentialServerEndToEndTests(DynamoDbServerFixture server
         body.RootElement.GetProperty("SecretAccessKey").GetString().Should().Be("sample-secret");
         body.RootElement.GetProperty("Token").GetString().Should().Be("sample-session-token");
         body.RootElement.GetProperty("Expiration").GetString().Should().MatchRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$");
+        body.RootElement.EnumerateObject().Select(p => p.Name).Should().Equal("AccessKeyId", "SecretAccessKey", "Token", "Expiration");
+        var expiration = DateTimeOffset.Parse(body.RootElement.GetProperty("Expiration").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        expiration.Should().BeCloseTo(DateTimeOffset.UtcNow.AddMinutes(15), TimeSpan.FromMinutes(1), "credentials last 15 minutes by default");
+    }
+
+    [Fact]
+    public async Task Keys_without_a_session_token_are_answered_with_an_empty_Token_which_botocore_requires()
+    {
+        await using var credentialServer = await StartAsync(services: services => services.AddSingleton<ICredentialSource>(new StaticCredentialSource("ASIASTATICNOTOKEN001", "static-secret")));
+
+        using var response = await GetAsync(credentialServer, credentialServer.Token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        body.RootElement.GetProperty("Token").ValueKind.Should().Be(JsonValueKind.String);
+        body.RootElement.GetProperty("Token").GetString().Should().BeEmpty();
     }
 
     [Fact]
@@ -69,7 +85,9 @@ public abstract class CredentialServerEndToEndTests(DynamoDbServerFixture server
         refused.Lines.Should().ContainSingle().Which.Should().StartWith("error ").And.Contain("403");
         using var response = await GetAsync(credentialServer, credentialServer.Token);
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        var body = await response.Content.ReadAsStringAsync();
         (await ErrorCodeAsync(response)).Should().Be("SessionRevoked");
+        JsonDocument.Parse(body).RootElement.GetProperty("message").GetString().Should().Be($"Session '{credentialServer.Session.Id}' was revoked by 'ops@example.com': key leaked.");
 
         var stored = await StoreOf(credentialServer).GetAsync(credentialServer.Session.Id);
         stored.Status.Should().Be(SessionStatus.Revoked);
@@ -89,7 +107,7 @@ public abstract class CredentialServerEndToEndTests(DynamoDbServerFixture server
 
         results.Should().OnlyContain(r => r.ExitCode == 0, string.Join("\n", results.Select(r => r.ToString())));
         var served = results.Sum(r => r.Lines.Count(line => line.StartsWith("ok ", StringComparison.Ordinal)));
-        served.Should().Be(Clients * FetchesEach);
+        served.Should().Be(Clients * FetchesEach).And.Be(credentialServer.Served);
         var stored = await StoreOf(credentialServer).GetAsync(credentialServer.Session.Id);
         output.WriteLine($"{Clients} client processes, {served} credentials served in {clock.Elapsed.TotalSeconds:F1} s; stored RequestCount {stored.RequestCount}");
         stored.RequestCount.Should().Be(served);
@@ -137,19 +155,29 @@ public abstract class CredentialServerEndToEndTests(DynamoDbServerFixture server
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var credentialServer = await StartAsync(
             ["--CredentialServer:SessionDuration", "08:00:00", "--CredentialServer:MaxSessionDuration", "01:00:00"],
-            services => services.AddSingleton<TimeProvider>(clock),
+            services => services.AddSingleton<TimeProvider>(clock)
+                .AddSingleton<ICredentialSource>(new StaticCredentialSource(RunningCredentialServer.AccessKeyId, "sample-secret", "sample-session-token", timeProvider: clock)),
             table: await server.CreateTableAsync());
         (credentialServer.Session.ExpiresAt - credentialServer.Session.StartedAt).Should().Be(TimeSpan.FromHours(1));
         (await credentialServer.FetchWithSdkAsync()).ExitCode.Should().Be(0);
 
-        clock.Advance(TimeSpan.FromHours(1));
+        clock.Advance(TimeSpan.FromMinutes(50));
+        using (var late = await GetAsync(credentialServer, credentialServer.Token))
+        {
+            using var body = JsonDocument.Parse(await late.Content.ReadAsStringAsync());
+            body.RootElement.GetProperty("Expiration").GetString().Should().Be(
+                credentialServer.Session.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                "credentials never outlive the session: with 10 minutes left they end with it, not 15 minutes on");
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(10));
         using var response = await GetAsync(credentialServer, credentialServer.Token);
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await ErrorCodeAsync(response)).Should().Be("SessionExpired");
         var refused = await credentialServer.FetchWithSdkAsync();
         refused.ExitCode.Should().Be(1, refused.ToString());
-        (await StoreOf(credentialServer).GetAsync(credentialServer.Session.Id)).RequestCount.Should().Be(1);
+        (await StoreOf(credentialServer).GetAsync(credentialServer.Session.Id)).RequestCount.Should().Be(2);
     }
 
     [Fact]

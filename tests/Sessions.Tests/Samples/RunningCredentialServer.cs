@@ -9,7 +9,8 @@ namespace Sessions.Tests.Samples;
 
 /// <summary>
 /// The sample credential server, running in this process on a free loopback port (Kestrel binds port 0) against a
-/// table of a test DynamoDB server, serving fixed credentials unless the test registers its own source. <see cref="DisposeAsync"/> stops it gracefully.
+/// table of a test DynamoDB server, serving fixed credentials unless the test registers its own source or asks for the
+/// one its settings describe, and counting what it served. <see cref="DisposeAsync"/> stops it gracefully.
 /// </summary>
 internal sealed class RunningCredentialServer : IAsyncDisposable
 {
@@ -18,9 +19,12 @@ internal sealed class RunningCredentialServer : IAsyncDisposable
     private readonly WebApplication _app;
     private bool _stopped;
 
-    private RunningCredentialServer(WebApplication app, string table, string token)
+    private readonly CountingCredentialSource _source;
+
+    private RunningCredentialServer(WebApplication app, string table, string token, CountingCredentialSource source)
     {
         _app = app;
+        _source = source;
         Table = table;
         Token = token;
         CredentialsUri = new Uri(app.Urls.Single().TrimEnd('/') + CredentialsEndpoint.Path);
@@ -42,6 +46,9 @@ internal sealed class RunningCredentialServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Gets how many credential requests the server answered with credentials (200).</summary>
+    public int Served => _source.Served;
+
     /// <summary>The two settings a client is given, as the AWS SDKs read them.</summary>
     public Dictionary<string, string?> ClientEnvironment(string? token = null) => new()
     {
@@ -49,12 +56,18 @@ internal sealed class RunningCredentialServer : IAsyncDisposable
         ["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = token ?? Token,
     };
 
-    /// <summary>Starts the sample against <paramref name="table"/> on <paramref name="server"/>; <paramref name="settings"/> add command-line settings.</summary>
+    /// <summary>
+    /// Starts the sample against <paramref name="table"/> on <paramref name="server"/>; <paramref name="settings"/> add
+    /// command-line settings. The credential source is the one <paramref name="services"/> registers, else the one the
+    /// settings describe when <paramref name="sourceFromSettings"/>, else fixed test credentials; either way counted in
+    /// <see cref="Served"/>.
+    /// </summary>
     public static async Task<RunningCredentialServer> StartAsync(
         DynamoDbServerFixture server,
         string table,
         IEnumerable<string>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool sourceFromSettings = false)
     {
         var token = AuthorizationTokenForTests();
         string[] args =
@@ -68,15 +81,22 @@ internal sealed class RunningCredentialServer : IAsyncDisposable
             "--CredentialServer:AuthorizationToken", token,
             .. settings ?? [],
         ];
+        CountingCredentialSource? counting = null;
         var app = CredentialServerApplication.Build(args, builder =>
         {
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<IAmazonDynamoDB>(server.CreateClient());
             services?.Invoke(builder.Services);
-            builder.Services.TryAddSingleton<ICredentialSource>(new StaticCredentialSource(AccessKeyId, "sample-secret", "sample-session-token"));
+            var registered = builder.Services.LastOrDefault(d => d.ServiceType == typeof(ICredentialSource));
+            builder.Services.RemoveAll<ICredentialSource>();
+            builder.Services.AddSingleton<ICredentialSource>(sp => counting = new CountingCredentialSource(
+                registered?.ImplementationInstance as ICredentialSource
+                ?? (registered?.ImplementationFactory?.Invoke(sp) as ICredentialSource)
+                ?? (sourceFromSettings ? CredentialServerApplication.CreateCredentialSource(sp) : new StaticCredentialSource(AccessKeyId, "sample-secret", "sample-session-token"))));
         });
         await app.StartAsync();
-        return new RunningCredentialServer(app, table, token);
+        _ = app.Services.GetRequiredService<ICredentialSource>();
+        return new RunningCredentialServer(app, table, token, counting!);
     }
 
     /// <summary>Stops the server gracefully, as on SIGTERM: the server stops taking requests, then expires its session.</summary>
