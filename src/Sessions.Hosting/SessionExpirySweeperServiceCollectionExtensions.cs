@@ -57,15 +57,17 @@ public static class SessionExpirySweeperServiceCollectionExtensions
     {
         services.TryAddSingleton<ISweepLease>(static sp => sp.GetRequiredService<ISessionStore>() switch
         {
-            DynamoDbSessionStore dynamoDb => new DynamoDbSweepLease(dynamoDb.Client, dynamoDb.TableName),
+            DynamoDbSessionStore dynamoDb => new DynamoDbSweepLease(dynamoDb.Client, dynamoDb.TableName, sp.GetService<TimeProvider>()),
             var other => InMemorySweepLease.For(other),
         });
+        services.TryAddSingleton<SweeperStatus>();
         services.AddHostedService(static sp => new SessionExpirySweeper(
             sp.GetRequiredService<ISessionStore>(),
             sp.GetRequiredService<ISweepLease>(),
             sp.GetRequiredService<IOptions<SessionExpirySweeperOptions>>(),
             sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<SessionExpirySweeper>>()));
+            sp.GetService<ILogger<SessionExpirySweeper>>(),
+            sp.GetRequiredService<SweeperStatus>()));
         return services;
     }
 }

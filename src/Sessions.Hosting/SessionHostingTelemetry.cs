@@ -58,7 +58,7 @@ internal static class SessionHostingTelemetry
         ExpiredInstrument, unit: "{session}", description: "Sessions the expiry sweeper moved from Active to Expired.");
 
     private static readonly Counter<long> Failed = Meter.CreateCounter<long>(
-        FailedInstrument, unit: "{session}", description: "Sessions the expiry sweeper could not read or expire.");
+        FailedInstrument, unit: "{session}", description: "Sessions the expiry sweeper could not expire or read (a corrupt item, a provider fault); each is logged with its id.");
 
     private static readonly Counter<long> LeaseTaken = Meter.CreateCounter<long>(
         LeaseTakenInstrument, unit: "{lease}", description: "Times an instance took the sweeper lease over (a new fence).");
@@ -80,24 +80,13 @@ internal static class SessionHostingTelemetry
     /// Records one sweep that held the lease: its duration since <paramref name="startedTimestamp"/>, and how many
     /// sessions it read, expired and failed on, each tagged with the run's <paramref name="outcome"/>.
     /// </summary>
-    public static void RecordRun(string outcome, long read, long expired, long failed, long startedTimestamp)
+    public static void RecordSweep(string outcome, long read, long expired, long failed, long startedTimestamp)
     {
         var tag = new KeyValuePair<string, object?>(OutcomeTag, outcome);
         SweepDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, tag);
         Read.Add(read, tag);
         Expired.Add(expired, tag);
         Failed.Add(failed, tag);
-    }
-
-    /// <summary>
-    /// Records one sweep's duration and the sessions it expired; what <see cref="RecordRun"/> records without the
-    /// sessions read and failed on. Kept until the sweeper calls <see cref="RecordRun"/>.
-    /// </summary>
-    public static void RecordSweep(string outcome, long expired, long startedTimestamp)
-    {
-        var tag = new KeyValuePair<string, object?>(OutcomeTag, outcome);
-        SweepDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, tag);
-        Expired.Add(expired, tag);
     }
 
     public static void RecordLeaseTaken() => LeaseTaken.Add(1);

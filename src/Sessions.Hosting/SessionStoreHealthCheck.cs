@@ -15,7 +15,10 @@ namespace Sessions.Hosting;
 /// Checks the session table with one <c>DescribeTable</c>: Healthy when it and its four indexes are ACTIVE; Degraded
 /// when DynamoDB throttles the request or the table or an index is being updated; the registration's failure status,
 /// naming the table, when the table is missing, lacks an index, or does not answer within the timeout. Stores other
-/// than DynamoDB keep their sessions in the process and are Healthy.
+/// than DynamoDB keep their sessions in the process and are Healthy. A result is reused for
+/// <see cref="SessionStoreHealthCheckOptions.CacheDuration"/>, and checks that arrive together share one request, so a
+/// flood of health probes costs DynamoDB's control plane at most one <c>DescribeTable</c> per period. Where the expiry
+/// sweeper runs, the result names the lease holder, and a host whose clock is off (so that it does not sweep) is Degraded.
 /// </summary>
 internal sealed partial class SessionStoreHealthCheck : IHealthCheck
 {
@@ -30,13 +33,23 @@ internal sealed partial class SessionStoreHealthCheck : IHealthCheck
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SweeperStatus? _sweeper;
+    private readonly HealthResultCache _cache;
 
-    public SessionStoreHealthCheck(ISessionStore store, SessionStoreHealthCheckOptions options, TimeProvider? timeProvider = null, ILogger<SessionStoreHealthCheck>? logger = null)
+    public SessionStoreHealthCheck(
+        ISessionStore store,
+        SessionStoreHealthCheckOptions options,
+        TimeProvider? timeProvider = null,
+        ILogger<SessionStoreHealthCheck>? logger = null,
+        SweeperStatus? sweeper = null,
+        HealthResultCache? cache = null)
     {
         _store = store;
         _timeout = options.Timeout;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _sweeper = sweeper;
+        _cache = cache ?? new HealthResultCache(options.CacheDuration);
     }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -44,15 +57,51 @@ internal sealed partial class SessionStoreHealthCheck : IHealthCheck
         ArgumentNullException.ThrowIfNull(context);
         if (_store is not DynamoDbSessionStore dynamoDb)
         {
-            return HealthCheckResult.Healthy(_store is InMemorySessionStore ? "The in-memory session store is in this process." : $"{_store.GetType().Name} has no remote table to check.");
+            return WithSweeper(HealthCheckResult.Healthy(_store is InMemorySessionStore ? "The in-memory session store is in this process." : $"{_store.GetType().Name} has no remote table to check."));
         }
 
+        var failureStatus = context.Registration.FailureStatus;
+        var result = await _cache.GetAsync(_time, () => CheckAsync(dynamoDb, failureStatus), cancellationToken).ConfigureAwait(false);
+        return WithSweeper(result);
+    }
+
+    /// <summary>Adds what the sweeper of this host knows: the lease holder, and Degraded when this host's clock is off.</summary>
+    private HealthCheckResult WithSweeper(HealthCheckResult result)
+    {
+        if (_sweeper?.Current is not { Instance: not null } sweeper)
+        {
+            return result;
+        }
+
+        var data = new Dictionary<string, object>(result.Data, StringComparer.Ordinal)
+        {
+            ["sweeper.instance"] = sweeper.Instance,
+            ["sweeper.lease_holder"] = sweeper.Holder ?? "(nobody)",
+            ["sweeper.lease_fence"] = sweeper.Fence,
+        };
+        if (sweeper.ClockOffset is { } offset)
+        {
+            data["sweeper.clock_offset_seconds"] = Math.Round(offset.TotalSeconds, 3);
+        }
+
+        if (sweeper.ClockSkewed && result.Status == HealthStatus.Healthy)
+        {
+            return HealthCheckResult.Degraded(
+                $"{result.Description} This host's clock is {sweeper.ClockOffset?.Negate():c} off the server's, so its expiry sweeper does not sweep.", result.Exception, data);
+        }
+
+        return new HealthCheckResult(result.Status, result.Description, result.Exception, data);
+    }
+
+    private async Task<HealthCheckResult> CheckAsync(DynamoDbSessionStore dynamoDb, HealthStatus failureStatus)
+    {
         var started = Stopwatch.GetTimestamp();
         var table = dynamoDb.TableName;
         using var activity = SessionHostingTelemetry.ActivitySource.StartActivity(SessionHostingTelemetry.HealthCheckActivity, ActivityKind.Client);
         activity?.SetTag(SessionHostingTelemetry.TableTag, table);
 
-        var result = await CheckTableAsync(dynamoDb.Client, table, context.Registration.FailureStatus, cancellationToken).ConfigureAwait(false);
+        // Shared by every caller that arrives while it runs: it ends by its own timeout, never by one caller giving up.
+        var result = await CheckTableAsync(dynamoDb.Client, table, failureStatus, CancellationToken.None).ConfigureAwait(false);
 
         var status = result.Status.ToString().ToLowerInvariant();
         SessionHostingTelemetry.RecordHealthCheck(status, started);

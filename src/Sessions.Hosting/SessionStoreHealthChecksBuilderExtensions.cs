@@ -31,14 +31,17 @@ public static class SessionStoreHealthChecksBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
         var options = new SessionStoreHealthCheckOptions();
         configure?.Invoke(options);
-        if (options.Timeout <= TimeSpan.Zero)
+        if (options.Validate() is { Count: > 0 } problems)
         {
-            throw new ArgumentException($"{nameof(SessionStoreHealthCheckOptions.Timeout)}: must be positive (got {options.Timeout}).", nameof(configure));
+            throw new ArgumentException(string.Join(" ", problems), nameof(configure));
         }
 
+        // One cache per registration: the health check service makes a new check object for every run.
+        var cache = new HealthResultCache(options.CacheDuration);
         return builder.Add(new HealthCheckRegistration(
             name,
-            sp => new SessionStoreHealthCheck(sp.GetRequiredService<ISessionStore>(), options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SessionStoreHealthCheck>>()),
+            sp => new SessionStoreHealthCheck(
+                sp.GetRequiredService<ISessionStore>(), options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SessionStoreHealthCheck>>(), sp.GetService<SweeperStatus>(), cache),
             failureStatus,
             tags));
     }

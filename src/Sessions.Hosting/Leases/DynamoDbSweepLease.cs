@@ -1,189 +1,320 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
 
 namespace Sessions.Hosting.Leases;
 
 /// <summary>
 /// The sweeper lease as one item of the session table, taken, renewed and released with conditional <c>UpdateItem</c>
-/// requests. Its key, <see cref="Key"/>, can never be a session id (those are 16 lower-case hex digits), and it has
-/// none of the index key attributes (<c>user</c>, <c>status</c>, <c>profile</c>, <c>server_instance_id</c>,
-/// <c>created_at</c>), so no list ever meets it; it has no <c>ttl</c>, so DynamoDB never deletes it and the fence only
-/// grows.
+/// requests. Its key, <see cref="Key"/>, can never be a session id (those are 16 lower-case hex digits), and it has none of
+/// the index key attributes (<c>user</c>, <c>status</c>, <c>profile</c>, <c>server_instance_id</c>, <c>created_at</c>), so no
+/// list ever meets it; it has no <c>ttl</c>, so DynamoDB never deletes it and the fence only grows.
 /// </summary>
+/// <remarks>
+/// No decision reads a clock from the item: every write sets a new <see cref="VersionAttribute"/>, and a waiter judges the
+/// lease lapsed when that version has stood for <see cref="DurationAttribute"/> on its own clock. <see cref="ExpiresAttribute"/>
+/// is the holder's own clock plus the duration, kept for people reading the item. The answers' <c>Date</c> header gives
+/// the server's clock (<see cref="ServerClockOffset"/>), which the sweeper uses to refuse to judge expiry by a clock that
+/// is off.
+/// </remarks>
 internal sealed class DynamoDbSweepLease : ISweepLease
 {
     /// <summary>The id of the lease item.</summary>
     public const string Key = "lease#expiry-sweeper";
 
-    /// <summary>The attribute naming the instance that holds the lease.</summary>
+    /// <summary>The attribute naming the instance that holds the lease (S); absent while the lease is free.</summary>
     public const string OwnerAttribute = "lease_owner";
 
     /// <summary>The attribute holding the fencing number (N), one larger for every new tenure.</summary>
     public const string FenceAttribute = "lease_fence";
 
-    /// <summary>The attribute holding the lease's expiry (N, Unix time in milliseconds).</summary>
+    /// <summary>The attribute holding the record version (S), new at every write.</summary>
+    public const string VersionAttribute = "lease_version";
+
+    /// <summary>The attribute holding how long a tenure lasts after each write (N, milliseconds).</summary>
+    public const string DurationAttribute = "lease_duration_ms";
+
+    /// <summary>The attribute holding the holder's own clock at the end of its tenure (N, Unix milliseconds): for people only.</summary>
     public const string ExpiresAttribute = "lease_expires_at";
 
-    private const string Take = "SET #owner = :owner, #expires = :until, #fence = if_not_exists(#fence, :zero) + :one";
-    private const string Free = "attribute_not_exists(#id) OR #expires <= :now";
-    private const string Extend = "SET #expires = :until";
-    private const string Tenure = "#owner = :owner AND #fence = :fence AND #expires > :now";
+    /// <summary>The longest tenure a waiter honours, whatever the item says: a bad value cannot block the fleet for longer.</summary>
+    public static readonly TimeSpan MaxHonouredDuration = SessionExpirySweeperOptions.MaxDuration;
 
-    private static readonly Dictionary<string, string> TakeNames = new(StringComparer.Ordinal)
-    {
-        ["#id"] = "id",
-        ["#owner"] = OwnerAttribute,
-        ["#expires"] = ExpiresAttribute,
-        ["#fence"] = FenceAttribute,
-    };
+    private static readonly string[] LeaseAttributes = [OwnerAttribute, FenceAttribute, VersionAttribute, DurationAttribute, ExpiresAttribute];
 
-    private static readonly Dictionary<string, string> TenureNames = new(StringComparer.Ordinal)
+    private const string Take = "SET #owner = :owner, #fence = :fence, #version = :version, #duration = :duration, #expires = :until";
+    private const string Renew = "SET #version = :version, #duration = :duration, #expires = :until";
+    private const string Free = "REMOVE #owner SET #version = :version, #expires = :until";
+    private const string Tenure = "#owner = :owner AND #fence = :fence AND #version = :held";
+    private const string Absent = "attribute_not_exists(#id)";
+
+    private static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
     {
         ["#owner"] = OwnerAttribute,
-        ["#expires"] = ExpiresAttribute,
         ["#fence"] = FenceAttribute,
+        ["#version"] = VersionAttribute,
+        ["#duration"] = DurationAttribute,
+        ["#expires"] = ExpiresAttribute,
     };
 
     private readonly IAmazonDynamoDB _client;
     private readonly string _tableName;
+    private readonly TimeProvider _time;
+    private readonly ResponseEventHandler _onResponse;
+    private long _serverOffsetTicks;
+    private int _hasServerOffset;
 
-    public DynamoDbSweepLease(IAmazonDynamoDB client, string tableName)
+    public DynamoDbSweepLease(IAmazonDynamoDB client, string tableName, TimeProvider? timeProvider = null)
     {
         _client = client;
         _tableName = tableName;
+        _time = timeProvider ?? TimeProvider.System;
+        _onResponse = OnResponse;
     }
 
-    public async Task<SweepLease> TryTakeAsync(string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public TimeSpan? ServerClockOffset =>
+        Volatile.Read(ref _hasServerOffset) == 1 ? TimeSpan.FromTicks(Interlocked.Read(ref _serverOffsetTicks)) : null;
+
+    public async Task<LeaseRecord?> ReadAsync(CancellationToken cancellationToken)
     {
-        var until = WholeMillis(now + duration);
+        var response = await SendAsync("ReadSweeperLease", () => _client.GetItemAsync(
+            new GetItemRequest { TableName = _tableName, Key = LeaseKey(), ConsistentRead = true }, cancellationToken)).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item ? Parse(item) : null;
+    }
+
+    public async Task<LeaseGrant?> TryTakeAsync(string owner, TimeSpan duration, LeaseRecord? seen, DateTimeOffset wallNow, CancellationToken cancellationToken)
+    {
+        var fence = (seen?.Fence ?? 0) + 1;
+        var version = NewVersion();
+        var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        {
+            [":owner"] = new() { S = owner },
+            [":fence"] = Number(fence),
+            [":version"] = new() { S = version },
+            [":duration"] = Number((long)duration.TotalMilliseconds),
+            [":until"] = Millis(wallNow + duration),
+        };
+        var condition = Unchanged(seen, values);
         var request = new UpdateItemRequest
         {
             TableName = _tableName,
             Key = LeaseKey(),
             UpdateExpression = Take,
-            ConditionExpression = Free,
-            ExpressionAttributeNames = TakeNames,
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
-            {
-                [":owner"] = new() { S = owner },
-                [":until"] = Millis(until),
-                [":now"] = Millis(now),
-                [":zero"] = new() { N = "0" },
-                [":one"] = new() { N = "1" },
-            },
-            ReturnValues = ReturnValue.ALL_NEW,
-            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+            ConditionExpression = condition,
+            ExpressionAttributeNames = condition == Absent ? new(Names, StringComparer.Ordinal) { ["#id"] = "id" } : Names,
+            ExpressionAttributeValues = values,
         };
-        try
+        return await TryWriteAsync("TakeSweeperLease", request, cancellationToken).ConfigureAwait(false) ? new LeaseGrant(fence, version) : null;
+    }
+
+    public async Task<string?> TryRenewAsync(SweepLease held, TimeSpan duration, DateTimeOffset wallNow, CancellationToken cancellationToken)
+    {
+        var version = NewVersion();
+        var request = TenureRequest(held, Renew, version, wallNow + duration);
+        request.ExpressionAttributeValues[":duration"] = Number((long)duration.TotalMilliseconds);
+        return await TryWriteAsync("RenewSweeperLease", request, cancellationToken).ConfigureAwait(false) ? version : null;
+    }
+
+    public async Task ReleaseAsync(SweepLease held, DateTimeOffset wallNow, CancellationToken cancellationToken) =>
+        // A refused condition means the tenure had ended already: nothing to release.
+        await TryWriteAsync("ReleaseSweeperLease", TenureRequest(held, Free, NewVersion(), wallNow), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Reads the item leniently: whatever a hand edit or an older layout left, the result names an owner (or none), a
+    /// fence and a version that changes whenever the item does, so a waiter can still judge it and take it over.
+    /// </summary>
+    internal static LeaseRecord Parse(Dictionary<string, AttributeValue> item)
+    {
+        var problems = new List<string>();
+        string? owner = null;
+        if (item.TryGetValue(OwnerAttribute, out var ownerValue))
         {
-            var response = await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
-            return Parse(response.Attributes);
+            owner = ownerValue.S ?? Problem(problems, OwnerAttribute, "is not a string", "(unreadable owner)");
         }
-        catch (ConditionalCheckFailedException failed)
+
+        long fence = 0;
+        if (item.TryGetValue(FenceAttribute, out var fenceValue)
+            && !long.TryParse(fenceValue.N ?? fenceValue.S, NumberStyles.None, CultureInfo.InvariantCulture, out fence))
         {
-            // Held by someone, or by this owner already (for example a retry whose first answer was lost): extend it then.
-            var holder = failed.Item is { Count: > 0 } old ? Parse(old) : await ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (holder is not null && holder.IsHeldBy(owner, now))
+            problems.Add($"'{FenceAttribute}' is not a whole number");
+            fence = 0;
+        }
+        else if (fenceValue is { N: null })
+        {
+            problems.Add($"'{FenceAttribute}' is a string, not a number");
+        }
+
+        TimeSpan? duration = null;
+        if (item.TryGetValue(DurationAttribute, out var durationValue))
+        {
+            if (long.TryParse(durationValue.N, NumberStyles.None, CultureInfo.InvariantCulture, out var millis) && millis > 0)
             {
-                return await TryRenewAsync(holder, duration, now, cancellationToken).ConfigureAwait(false)
-                    ?? await ReadAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw Fault("TakeSweeperLease", "the lease item vanished", null);
+                duration = TimeSpan.FromMilliseconds(Math.Min(millis, (long)MaxHonouredDuration.TotalMilliseconds));
+            }
+            else
+            {
+                problems.Add($"'{DurationAttribute}' is not a positive number of milliseconds");
+            }
+        }
+
+        var version = item.TryGetValue(VersionAttribute, out var versionValue) && versionValue.S is { Length: > 0 } text
+            ? text
+            : Fingerprint(item, problems, versionValue is not null);
+        return new LeaseRecord(owner, fence, version, duration)
+        {
+            Problem = problems.Count == 0 ? null : string.Join("; ", problems),
+            Stored = item,
+        };
+    }
+
+    private static string Problem(List<string> problems, string attribute, string problem, string stand)
+    {
+        problems.Add($"'{attribute}' {problem}");
+        return stand;
+    }
+
+    /// <summary>A version for an item without a readable one (an older layout, a hand edit): it changes whenever a lease attribute does.</summary>
+    private static string Fingerprint(Dictionary<string, AttributeValue> item, List<string> problems, bool present)
+    {
+        if (present)
+        {
+            problems.Add($"'{VersionAttribute}' is not a non-empty string");
+        }
+
+        var text = new StringBuilder();
+        foreach (var name in LeaseAttributes)
+        {
+            text.Append(name).Append('=');
+            if (item.TryGetValue(name, out var value))
+            {
+                text.Append(value.S).Append('|').Append(value.N).Append('|').Append(value.BOOL).Append('|').Append(value.NULL);
             }
 
-            return holder ?? throw Fault("TakeSweeperLease", "the lease item vanished", null);
+            text.Append('\n');
         }
-        catch (AmazonDynamoDBException ex)
-        {
-            throw Fault("TakeSweeperLease", ex.Message, ex);
-        }
+
+        return "~" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 8));
     }
 
-    public async Task<SweepLease?> TryRenewAsync(SweepLease held, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The condition that the record is still exactly as <paramref name="seen"/>: every lease attribute as read, or still absent.</summary>
+    private static string Unchanged(LeaseRecord? seen, Dictionary<string, AttributeValue> values)
     {
-        var until = WholeMillis(now + duration);
-        try
+        if (seen?.Stored is not Dictionary<string, AttributeValue> stored)
         {
-            await _client.UpdateItemAsync(TenureRequest(held, Millis(until), now), cancellationToken).ConfigureAwait(false);
-            return held with { ExpiresAt = until };
+            return Absent;
         }
-        catch (ConditionalCheckFailedException)
+
+        var conditions = new List<string>(LeaseAttributes.Length);
+        foreach (var (placeholder, attribute) in Names)
         {
-            return null;
+            if (stored.TryGetValue(attribute, out var old))
+            {
+                values[":seen" + placeholder[1..]] = old;
+                conditions.Add($"{placeholder} = :seen{placeholder[1..]}");
+            }
+            else
+            {
+                conditions.Add($"attribute_not_exists({placeholder})");
+            }
         }
-        catch (AmazonDynamoDBException ex)
-        {
-            throw Fault("RenewSweeperLease", ex.Message, ex);
-        }
+
+        return string.Join(" AND ", conditions);
     }
 
-    public async Task ReleaseAsync(SweepLease held, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.UpdateItemAsync(TenureRequest(held, Millis(now), now), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // The tenure had ended already: nothing to release.
-        }
-        catch (AmazonDynamoDBException ex)
-        {
-            throw Fault("ReleaseSweeperLease", ex.Message, ex);
-        }
-    }
-
-    /// <summary>Reads the lease item (consistent), or <see langword="null"/> when there is none.</summary>
-    public async Task<SweepLease?> ReadAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await _client.GetItemAsync(
-                new GetItemRequest { TableName = _tableName, Key = LeaseKey(), ConsistentRead = true },
-                cancellationToken).ConfigureAwait(false);
-            return response.Item is { Count: > 0 } item ? Parse(item) : null;
-        }
-        catch (AmazonDynamoDBException ex)
-        {
-            throw Fault("ReadSweeperLease", ex.Message, ex);
-        }
-    }
-
-    private UpdateItemRequest TenureRequest(SweepLease held, AttributeValue until, DateTimeOffset now) => new()
+    private UpdateItemRequest TenureRequest(SweepLease held, string update, string version, DateTimeOffset until) => new()
     {
         TableName = _tableName,
         Key = LeaseKey(),
-        UpdateExpression = Extend,
+        UpdateExpression = update,
         ConditionExpression = Tenure,
-        ExpressionAttributeNames = TenureNames,
+        ExpressionAttributeNames = update == Free ? Names.Where(n => n.Key is not "#duration").ToDictionary(StringComparer.Ordinal) : Names,
         ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
         {
             [":owner"] = new() { S = held.Owner },
-            [":fence"] = new() { N = held.Fence.ToString(CultureInfo.InvariantCulture) },
-            [":until"] = until,
-            [":now"] = Millis(now),
+            [":fence"] = Number(held.Fence),
+            [":held"] = new() { S = held.Version },
+            [":version"] = new() { S = version },
+            [":until"] = Millis(until),
         },
     };
 
-    private static Dictionary<string, AttributeValue> LeaseKey() => new(StringComparer.Ordinal) { ["id"] = new() { S = Key } };
-
-    /// <summary>The instant as stored: Unix milliseconds.</summary>
-    private static DateTimeOffset WholeMillis(DateTimeOffset at) => DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
-
-    private static AttributeValue Millis(DateTimeOffset at) => new() { N = at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) };
-
-    private SweepLease Parse(Dictionary<string, AttributeValue> item)
+    /// <summary>Sends one conditional write: <see langword="true"/> when applied, <see langword="false"/> when its condition failed.</summary>
+    private async Task<bool> TryWriteAsync(string operation, UpdateItemRequest request, CancellationToken cancellationToken)
     {
-        if (item.TryGetValue(OwnerAttribute, out var owner) && owner.S is { } ownerName
-            && item.TryGetValue(FenceAttribute, out var fence) && long.TryParse(fence.N, NumberStyles.Integer, CultureInfo.InvariantCulture, out var fenceNumber)
-            && item.TryGetValue(ExpiresAttribute, out var expires) && long.TryParse(expires.N, NumberStyles.Integer, CultureInfo.InvariantCulture, out var expiresMillis))
+        try
         {
-            return new SweepLease(ownerName, fenceNumber, DateTimeOffset.FromUnixTimeMilliseconds(expiresMillis));
+            await SendAsync(operation, () => _client.UpdateItemAsync(request, cancellationToken)).ConfigureAwait(false);
+            return true;
         }
-
-        throw Fault("ReadSweeperLease", $"item '{Key}' lacks {OwnerAttribute}, {FenceAttribute} or {ExpiresAttribute}, or holds them with the wrong type", null);
+        catch (SessionStoreException ex) when (ex.InnerException is ConditionalCheckFailedException)
+        {
+            return false;
+        }
     }
 
-    private SessionStoreException Fault(string operation, string problem, Exception? inner) =>
-        new($"Sweeper lease on table '{_tableName}': {problem}", sessionId: null, operation, _tableName, inner);
+    /// <summary>
+    /// Sends one request, reading the server's clock off its answer (the <c>Date</c> header) where the client is the
+    /// SDK's own, and turns what the SDK or the network throws into a <see cref="SessionStoreException"/> naming the table.
+    /// </summary>
+    private async Task<T> SendAsync<T>(string operation, Func<Task<T>> send)
+    {
+        var service = _client as AmazonServiceClient;
+        if (service is not null)
+        {
+            service.AfterResponseEvent += _onResponse;
+        }
+
+        try
+        {
+            return await send().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or TimeoutException
+            or (OperationCanceledException and not { CancellationToken.IsCancellationRequested: true }))
+        {
+            var problem = ex is OperationCanceledException or TimeoutException ? "timed out" : $"failed: {ex.Message}";
+            throw new SessionStoreException($"Sweeper lease on table '{_tableName}': {operation} {problem}", sessionId: null, operation, _tableName, ex);
+        }
+        finally
+        {
+            if (service is not null)
+            {
+                service.AfterResponseEvent -= _onResponse;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Notes how far the server's clock is from this host's: its <c>Date</c> header, which counts whole seconds and is
+    /// read after the answer travelled, so the measure never puts the server ahead of where it is.
+    /// </summary>
+    private void OnResponse(object sender, ResponseEventArgs e)
+    {
+        if (e is not WebServiceResponseEventArgs { ResponseHeaders: { } headers })
+        {
+            return;
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            if (string.Equals(name, "Date", StringComparison.OrdinalIgnoreCase)
+                && DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var server))
+            {
+                Interlocked.Exchange(ref _serverOffsetTicks, (server - _time.GetUtcNow()).Ticks);
+                Volatile.Write(ref _hasServerOffset, 1);
+                return;
+            }
+        }
+    }
+
+    private static string NewVersion() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    private static Dictionary<string, AttributeValue> LeaseKey() => new(StringComparer.Ordinal) { ["id"] = new() { S = Key } };
+
+    private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    private static AttributeValue Millis(DateTimeOffset at) => Number(at.ToUnixTimeMilliseconds());
 }

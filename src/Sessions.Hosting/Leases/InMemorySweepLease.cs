@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace Sessions.Hosting.Leases;
@@ -11,57 +12,72 @@ internal sealed class InMemorySweepLease : ISweepLease
     private static readonly ConditionalWeakTable<ISessionStore, InMemorySweepLease> ByStore = [];
 
     private readonly Lock _lock = new();
-    private SweepLease? _current;
+    private LeaseRecord? _current;
+    private long _versions;
 
     /// <summary>Returns the one lease of <paramref name="store"/>.</summary>
     public static InMemorySweepLease For(ISessionStore store) => ByStore.GetValue(store, static _ => new InMemorySweepLease());
 
-    public Task<SweepLease> TryTakeAsync(string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public TimeSpan? ServerClockOffset => null;
+
+    public Task<LeaseRecord?> ReadAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            if (_current is null || now >= _current.ExpiresAt)
-            {
-                _current = new SweepLease(owner, (_current?.Fence ?? 0) + 1, now + duration);
-            }
-            else if (string.Equals(_current.Owner, owner, StringComparison.Ordinal))
-            {
-                _current = _current with { ExpiresAt = now + duration };
-            }
-
             return Task.FromResult(_current);
         }
     }
 
-    public Task<SweepLease?> TryRenewAsync(SweepLease held, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<LeaseGrant?> TryTakeAsync(string owner, TimeSpan duration, LeaseRecord? seen, DateTimeOffset wallNow, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            if (!IsTenure(held, now))
+            if (!string.Equals(_current?.Version, seen?.Version, StringComparison.Ordinal))
             {
-                return Task.FromResult<SweepLease?>(null);
+                return Task.FromResult<LeaseGrant?>(null);
             }
 
-            _current = held with { ExpiresAt = now + duration };
-            return Task.FromResult<SweepLease?>(_current);
+            _current = new LeaseRecord(owner, (_current?.Fence ?? 0) + 1, NextVersion(), duration);
+            return Task.FromResult<LeaseGrant?>(new LeaseGrant(_current.Fence, _current.Version));
         }
     }
 
-    public Task ReleaseAsync(SweepLease held, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<string?> TryRenewAsync(SweepLease held, TimeSpan duration, DateTimeOffset wallNow, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (!IsTenure(held))
+            {
+                return Task.FromResult<string?>(null);
+            }
+
+            _current = _current! with { Version = NextVersion(), Duration = duration };
+            return Task.FromResult<string?>(_current.Version);
+        }
+    }
+
+    public Task ReleaseAsync(SweepLease held, DateTimeOffset wallNow, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (IsTenure(held, now))
+            if (IsTenure(held))
             {
-                _current = held with { ExpiresAt = now };
+                _current = _current! with { Owner = null, Version = NextVersion() };
             }
         }
 
         return Task.CompletedTask;
     }
 
-    private bool IsTenure(SweepLease held, DateTimeOffset now) =>
-        _current is not null && _current.Fence == held.Fence && _current.IsHeldBy(held.Owner, now);
+    private bool IsTenure(SweepLease held) =>
+        _current is { } current
+        && string.Equals(current.Owner, held.Owner, StringComparison.Ordinal)
+        && current.Fence == held.Fence
+        && string.Equals(current.Version, held.Version, StringComparison.Ordinal);
+
+    private string NextVersion() => (++_versions).ToString(CultureInfo.InvariantCulture);
 }

@@ -113,7 +113,8 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
     /// The settings of a client of this server, built as the library builds them (<see cref="DynamoDbClientFactory"/>;
     /// <c>AWS_REGION</c>, if set, is the signing region), whose requests go through <paramref name="httpClientFactory"/>:
     /// the SDK's standard retries without the shared retry quota, so one test's injected faults cannot use up another
-    /// test's retries.
+    /// test's retries. The SDK's clock skew correction is off: some tests give the server a clock of their own
+    /// (<see cref="ServerClockHandler"/>), and the SDK keeps what it measures per endpoint for the whole process.
     /// </summary>
     public AmazonDynamoDBConfig ClientConfig(HttpClientFactory httpClientFactory)
     {
@@ -121,6 +122,7 @@ public abstract class DynamoDbServerFixture : IAsyncLifetime
         config.HttpClientFactory = httpClientFactory;
         config.RetryMode = RequestRetryMode.Standard;
         config.ThrottleRetries = false;
+        config.DisableClockSkewCorrection = true;
         return config;
     }
 

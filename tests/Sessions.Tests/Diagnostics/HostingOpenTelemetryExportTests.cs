@@ -49,7 +49,7 @@ public sealed class HostingOpenTelemetryExportTests
         var metrics = new List<MetricSnapshot>();
         using (var meters = Sdk.CreateMeterProviderBuilder().AddMeter(SessionDiagnostics.MeterName).AddInMemoryExporter(metrics).Build())
         {
-            SessionHostingTelemetry.RecordRun(SessionHostingTelemetry.Outcomes.LeaseLost, read: 7, expired: 3, failed: 2, Stopwatch.GetTimestamp());
+            SessionHostingTelemetry.RecordSweep(SessionHostingTelemetry.Outcomes.LeaseLost, read: 7, expired: 3, failed: 2, Stopwatch.GetTimestamp());
             meters.ForceFlush();
         }
 

@@ -99,7 +99,7 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
     {
         DynamoDbSweepLease.Key.Should().StartWith(SessionItem.ReservedIdPrefix);
         var lease = new DynamoDbSweepLease(Server.Client, Table);
-        await lease.TryTakeAsync("host-a", TimeSpan.FromMinutes(2), s_now, default);
+        await lease.TryTakeAsync("host-a", TimeSpan.FromMinutes(2), seen: null, s_now, default);
         var before = await RawAsync(Server.Client, Table, DynamoDbSweepLease.Key);
         var ids = await PutGoItemsAsync(2);
 

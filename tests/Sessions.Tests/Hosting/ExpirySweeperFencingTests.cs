@@ -33,6 +33,7 @@ public sealed class ExpirySweeperFencingTests
 
         var runA = a.RunOnceAsync(default);
         await paused.AllPaused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        (await b.RunOnceAsync(default)).Should().Be(TimeSpan.FromMinutes(1), "b sees a's record and waits: it has not stood still for a lease duration yet");
         _time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
         await b.RunOnceAsync(default);
         paused.Resume();

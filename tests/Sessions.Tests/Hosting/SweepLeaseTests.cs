@@ -2,115 +2,112 @@ using Sessions.Hosting.Leases;
 
 namespace Sessions.Tests.Hosting;
 
-/// <summary>The lease contract, the same on both implementations: exclusive tenures, fences that only grow.</summary>
+/// <summary>
+/// The lease contract, the same on both implementations: a take holds only on the record as it was seen, every write
+/// changes the record version, fences only grow, and no step reads a clock from the record.
+/// </summary>
 public abstract class SweepLeaseTests
 {
-    private static readonly DateTimeOffset T0 = new(2035, 5, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Wall = new(2035, 5, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Duration = TimeSpan.FromMinutes(2);
 
     internal abstract Task<ISweepLease> NewLeaseAsync();
 
     [Fact]
-    public async Task The_first_take_holds_the_lease_with_fence_1()
+    public async Task A_new_lease_has_no_record_and_the_first_take_holds_it_with_fence_1()
     {
         var lease = await NewLeaseAsync();
 
-        var taken = await lease.TryTakeAsync("a", Duration, T0, default);
+        (await lease.ReadAsync(default)).Should().BeNull();
+        var grant = await lease.TryTakeAsync("a", Duration, seen: null, Wall, default);
 
-        taken.Should().Be(new SweepLease("a", 1, T0 + Duration));
+        grant!.Fence.Should().Be(1);
+        var record = await lease.ReadAsync(default);
+        record.Should().BeEquivalentTo(new { Owner = "a", Fence = 1L, grant.Version, Duration = (TimeSpan?)Duration, IsFree = false, Problem = (string?)null });
     }
 
     [Fact]
-    public async Task A_take_while_another_holds_the_lease_returns_the_holder_and_changes_nothing()
+    public async Task A_take_on_a_record_that_changed_since_it_was_seen_fails_and_changes_nothing()
     {
         var lease = await NewLeaseAsync();
-        var a = await lease.TryTakeAsync("a", Duration, T0, default);
+        await lease.TryTakeAsync("a", Duration, seen: null, Wall, default);
+        var seenByB = await lease.ReadAsync(default);
+        var held = Held(seenByB!);
+        var renewed = await lease.TryRenewAsync(held, Duration, Wall, default);
 
-        var seenByB = await lease.TryTakeAsync("b", Duration, T0 + TimeSpan.FromSeconds(119), default);
-
-        seenByB.Should().Be(a);
-        (await lease.TryRenewAsync(a, Duration, T0 + TimeSpan.FromSeconds(119), default)).Should().NotBeNull("a still holds it");
+        (await lease.TryTakeAsync("b", Duration, seenByB, Wall, default)).Should().BeNull("a renewed its tenure after b looked");
+        (await lease.TryTakeAsync("c", Duration, seen: null, Wall, default)).Should().BeNull("there is a record");
+        (await lease.ReadAsync(default)).Should().Match<LeaseRecord>(r => r.Owner == "a" && r.Fence == 1 && r.Version == renewed);
     }
 
     [Fact]
-    public async Task A_take_once_the_lease_lapsed_starts_a_new_tenure_with_a_larger_fence()
+    public async Task A_take_of_a_record_as_seen_starts_a_new_tenure_with_a_larger_fence_and_ends_the_old_one()
     {
         var lease = await NewLeaseAsync();
-        var a = await lease.TryTakeAsync("a", Duration, T0, default);
+        await lease.TryTakeAsync("a", Duration, seen: null, Wall, default);
+        var seen = await lease.ReadAsync(default);
 
-        var b = await lease.TryTakeAsync("b", Duration, a.ExpiresAt, default);
+        var grant = await lease.TryTakeAsync("b", Duration, seen, Wall, default);
 
-        b.Should().Be(new SweepLease("b", 2, a.ExpiresAt + Duration));
-        (await lease.TryRenewAsync(a, Duration, a.ExpiresAt, default)).Should().BeNull("a's tenure ended");
+        grant!.Fence.Should().Be(2);
+        grant.Version.Should().NotBe(seen!.Version);
+        (await lease.TryRenewAsync(Held(seen), Duration, Wall, default)).Should().BeNull("a's tenure ended");
+        (await lease.ReadAsync(default))!.Owner.Should().Be("b");
     }
 
     [Fact]
-    public async Task A_take_by_the_holder_extends_its_tenure_under_the_same_fence()
+    public async Task A_renewal_writes_a_new_version_so_that_waiters_see_the_holder_alive()
     {
         var lease = await NewLeaseAsync();
-        await lease.TryTakeAsync("a", Duration, T0, default);
+        var grant = await lease.TryTakeAsync("a", Duration, seen: null, Wall, default);
+        var held = new SweepLease("a", grant!.Fence, grant.Version, HeldUntil: 0);
 
-        var again = await lease.TryTakeAsync("a", Duration, T0 + TimeSpan.FromMinutes(1), default);
+        var first = await lease.TryRenewAsync(held, Duration, Wall, default);
+        var second = await lease.TryRenewAsync(held with { Version = first! }, Duration, Wall, default);
 
-        again.Should().Be(new SweepLease("a", 1, T0 + TimeSpan.FromMinutes(3)));
+        new[] { grant.Version, first, second }.Should().OnlyHaveUniqueItems();
+        (await lease.ReadAsync(default)).Should().Match<LeaseRecord>(r => r.Owner == "a" && r.Fence == 1 && r.Version == second);
+        (await lease.TryRenewAsync(held, Duration, Wall, default)).Should().BeNull("a renewal holds only on the version it last wrote");
     }
 
     [Fact]
-    public async Task A_renewal_after_the_lease_lapsed_fails_even_if_nobody_took_it()
+    public async Task A_release_frees_the_lease_keeping_the_fence_and_the_next_take_gets_a_larger_one()
     {
         var lease = await NewLeaseAsync();
-        var a = await lease.TryTakeAsync("a", Duration, T0, default);
+        var grant = await lease.TryTakeAsync("a", Duration, seen: null, Wall, default);
 
-        (await lease.TryRenewAsync(a, Duration, a.ExpiresAt, default)).Should().BeNull();
-        (await lease.TryTakeAsync("a", Duration, a.ExpiresAt, default)).Fence.Should().Be(2, "taking it again is a new tenure");
-    }
+        await lease.ReleaseAsync(new SweepLease("a", grant!.Fence, grant.Version, 0), Wall, default);
+        var free = await lease.ReadAsync(default);
 
-    [Fact]
-    public async Task A_renewal_extends_the_current_tenure()
-    {
-        var lease = await NewLeaseAsync();
-        var a = await lease.TryTakeAsync("a", Duration, T0, default);
-
-        var renewed = await lease.TryRenewAsync(a, Duration, T0 + TimeSpan.FromMinutes(1), default);
-
-        renewed.Should().Be(new SweepLease("a", 1, T0 + TimeSpan.FromMinutes(3)));
-        (await lease.TryTakeAsync("b", Duration, T0 + TimeSpan.FromSeconds(150), default)).Owner.Should().Be("a");
-    }
-
-    [Fact]
-    public async Task A_release_lets_another_take_the_lease_at_once_with_a_larger_fence()
-    {
-        var lease = await NewLeaseAsync();
-        var a = await lease.TryTakeAsync("a", Duration, T0, default);
-
-        await lease.ReleaseAsync(a, T0 + TimeSpan.FromSeconds(10), default);
-        var b = await lease.TryTakeAsync("b", Duration, T0 + TimeSpan.FromSeconds(10), default);
-
-        b.Should().Be(new SweepLease("b", 2, T0 + TimeSpan.FromSeconds(10) + Duration));
+        free.Should().Match<LeaseRecord>(r => r.IsFree && r.Owner == null && r.Fence == 1 && r.Version != grant.Version);
+        (await lease.TryTakeAsync("b", Duration, free, Wall, default))!.Fence.Should().Be(2);
     }
 
     [Fact]
     public async Task A_release_by_an_ended_tenure_changes_nothing()
     {
         var lease = await NewLeaseAsync();
-        var a = await lease.TryTakeAsync("a", Duration, T0, default);
-        var b = await lease.TryTakeAsync("b", Duration, a.ExpiresAt, default);
+        var a = await lease.TryTakeAsync("a", Duration, seen: null, Wall, default);
+        var b = await lease.TryTakeAsync("b", Duration, await lease.ReadAsync(default), Wall, default);
 
-        await lease.ReleaseAsync(a, a.ExpiresAt + TimeSpan.FromSeconds(1), default);
+        await lease.ReleaseAsync(new SweepLease("a", a!.Fence, a.Version, 0), Wall, default);
 
-        (await lease.TryTakeAsync("c", Duration, a.ExpiresAt + TimeSpan.FromSeconds(1), default)).Should().Be(b);
+        (await lease.ReadAsync(default)).Should().Match<LeaseRecord>(r => r.Owner == "b" && r.Fence == b!.Fence && r.Version == b.Version);
     }
 
     [Fact]
-    public async Task Of_many_instances_taking_a_free_lease_at_once_exactly_one_gets_it()
+    public async Task Of_many_instances_taking_the_same_record_at_once_exactly_one_gets_it()
     {
         var lease = await NewLeaseAsync();
+        await lease.TryTakeAsync("first", Duration, seen: null, Wall, default);
+        var seen = await lease.ReadAsync(default);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => lease.TryTakeAsync("host-" + i, Duration, T0, default))));
+        var grants = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => lease.TryTakeAsync("host-" + i, Duration, seen, Wall, default))));
 
-        results.Select(r => r.Owner).Distinct().Should().ContainSingle();
-        results.Should().OnlyContain(r => r.Fence == 1);
+        grants.Where(g => g is not null).Should().ContainSingle().Which!.Fence.Should().Be(2);
     }
+
+    private static SweepLease Held(LeaseRecord record) => new(record.Owner!, record.Fence, record.Version, HeldUntil: 0);
 }
 
 public sealed class InMemorySweepLeaseTests : SweepLeaseTests
@@ -118,11 +115,12 @@ public sealed class InMemorySweepLeaseTests : SweepLeaseTests
     internal override Task<ISweepLease> NewLeaseAsync() => Task.FromResult<ISweepLease>(InMemorySweepLease.For(new InMemorySessionStore()));
 
     [Fact]
-    public void Each_store_has_one_lease()
+    public void Each_store_has_one_lease_and_no_server_clock()
     {
         var store = new InMemorySessionStore();
 
         InMemorySweepLease.For(store).Should().BeSameAs(InMemorySweepLease.For(store)).And.NotBeSameAs(InMemorySweepLease.For(new InMemorySessionStore()));
+        InMemorySweepLease.For(store).ServerClockOffset.Should().BeNull();
     }
 }
 
@@ -137,15 +135,10 @@ public abstract class DynamoDbSweepLeaseTests(DynamoDbServerFixture server) : Sw
         var now = DateTimeOffset.UtcNow;
         var store = TestStores.DynamoDb(server.Client, table);
         var session = await store.CreateAsync(ServerSession.Start("lease-user", "lease-profile", "lease-instance", "s", TimeSpan.FromHours(1), now));
-        await new DynamoDbSweepLease(server.Client, table).TryTakeAsync("a", TimeSpan.FromMinutes(2), now, default);
+        await new DynamoDbSweepLease(server.Client, table).TryTakeAsync("a", TimeSpan.FromMinutes(2), seen: null, now, default);
 
-        var item = (await server.Client.GetItemAsync(new GetItemRequest
-        {
-            TableName = table,
-            Key = new() { ["id"] = new AttributeValue { S = DynamoDbSweepLease.Key } },
-            ConsistentRead = true,
-        })).Item;
-        item.Keys.Should().BeEquivalentTo("id", "lease_owner", "lease_fence", "lease_expires_at");
+        var item = await RawAsync(table);
+        item.Keys.Should().BeEquivalentTo("id", "lease_owner", "lease_fence", "lease_version", "lease_duration_ms", "lease_expires_at");
         SessionId.IsValid(DynamoDbSweepLease.Key).Should().BeFalse();
 
         foreach (var status in new[] { SessionStatus.Active, SessionStatus.Revoked, SessionStatus.Expired })
@@ -158,6 +151,87 @@ public abstract class DynamoDbSweepLeaseTests(DynamoDbServerFixture server) : Sw
         (await store.FindActiveByServerInstanceAsync("lease-instance"))!.Id.Should().Be(session.Id);
         await FluentActions.Awaiting(() => store.GetAsync(DynamoDbSweepLease.Key)).Should().ThrowAsync<ArgumentException>();
     }
+
+    private static readonly Dictionary<string, Dictionary<string, AttributeValue>> s_malformed = new()
+    {
+        ["a string fence and no expiry"] = new() { ["lease_owner"] = new() { S = "old" }, ["lease_fence"] = new() { S = "7" } },
+        ["a NULL owner"] = new() { ["lease_owner"] = new() { NULL = true }, ["lease_fence"] = new() { N = "3" }, ["lease_version"] = new() { S = "v" } },
+        ["a fence that is no number"] = new() { ["lease_owner"] = new() { S = "old" }, ["lease_fence"] = new() { S = "seven" }, ["lease_version"] = new() { N = "12" } },
+        ["a negative duration"] = new() { ["lease_owner"] = new() { S = "old" }, ["lease_fence"] = new() { N = "2" }, ["lease_version"] = new() { S = "v" }, ["lease_duration_ms"] = new() { N = "-5" } },
+        ["the previous layout"] = new() { ["lease_owner"] = new() { S = "old" }, ["lease_fence"] = new() { N = "4" }, ["lease_expires_at"] = new() { N = "1900000000000" } },
+    };
+
+    public static TheoryData<string> MalformedItems => [.. s_malformed.Keys];
+
+    [Theory]
+    [MemberData(nameof(MalformedItems))]
+    public async Task A_malformed_or_older_lease_item_is_read_leniently_and_taken_over_on_condition_that_it_did_not_change(string why)
+    {
+        var table = await server.CreateTableAsync();
+        var item = new Dictionary<string, AttributeValue>(s_malformed[why]) { ["id"] = new() { S = DynamoDbSweepLease.Key } };
+        await server.Client.PutItemAsync(new PutItemRequest { TableName = table, Item = item });
+        var lease = new DynamoDbSweepLease(server.Client, table);
+
+        var seen = await lease.ReadAsync(default);
+        var again = await lease.ReadAsync(default);
+
+        seen!.Owner.Should().NotBeNull(why);
+        seen.Version.Should().Be(again!.Version, "an unchanged item keeps its version, so a waiter can see it stand still");
+        var grant = await lease.TryTakeAsync("new", TimeSpan.FromMinutes(2), seen, DateTimeOffset.UtcNow, default);
+        grant!.Fence.Should().Be(seen.Fence + 1, why);
+        (await lease.ReadAsync(default)).Should().Match<LeaseRecord>(r => r.Owner == "new" && r.Problem == null);
+    }
+
+    [Fact]
+    public async Task A_change_to_a_malformed_item_changes_its_version_so_a_take_on_the_old_sighting_fails()
+    {
+        var table = await server.CreateTableAsync();
+        var key = new Dictionary<string, AttributeValue> { ["id"] = new() { S = DynamoDbSweepLease.Key } };
+        await server.Client.PutItemAsync(new PutItemRequest { TableName = table, Item = new(key) { ["lease_owner"] = new() { S = "old" }, ["lease_fence"] = new() { S = "1" } } });
+        var lease = new DynamoDbSweepLease(server.Client, table);
+        var seen = await lease.ReadAsync(default);
+
+        await server.Client.PutItemAsync(new PutItemRequest { TableName = table, Item = new(key) { ["lease_owner"] = new() { S = "old" }, ["lease_fence"] = new() { S = "2" } } });
+
+        (await lease.ReadAsync(default))!.Version.Should().NotBe(seen!.Version);
+        (await lease.TryTakeAsync("new", TimeSpan.FromMinutes(2), seen, DateTimeOffset.UtcNow, default)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task The_server_clock_is_read_off_the_Date_header_of_its_answers()
+    {
+        var table = await server.CreateTableAsync();
+        var serverTime = new FakeTimeProvider(new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var hostTime = new FakeTimeProvider(serverTime.GetUtcNow() - TimeSpan.FromHours(25));
+        var lease = new DynamoDbSweepLease(server.CreateClient(new ServerClockHandler(serverTime)), table, hostTime);
+
+        lease.ServerClockOffset.Should().BeNull("nothing was asked yet");
+        await lease.ReadAsync(default);
+
+        lease.ServerClockOffset.Should().Be(TimeSpan.FromHours(25));
+        hostTime.Advance(TimeSpan.FromHours(50));
+        await lease.TryTakeAsync("a", TimeSpan.FromMinutes(2), seen: null, hostTime.GetUtcNow(), default);
+        lease.ServerClockOffset.Should().Be(TimeSpan.FromHours(-25), "each answer measures again");
+    }
+
+    [Fact]
+    public async Task A_provider_fault_is_a_SessionStoreException_naming_the_table_with_the_cause_inside()
+    {
+        var table = await server.CreateTableAsync();
+        var lease = new DynamoDbSweepLease(server.CreateClient(new FaultInjectingHandler(_ => FaultInjectingHandler.Error(System.Net.HttpStatusCode.BadRequest, "AccessDeniedException", "no"))), table);
+
+        var error = (await FluentActions.Awaiting(() => lease.ReadAsync(default)).Should().ThrowAsync<SessionStoreException>()).Which;
+
+        error.TableName.Should().Be(table);
+        error.InnerException.Should().BeAssignableTo<AmazonDynamoDBException>();
+    }
+
+    private async Task<Dictionary<string, AttributeValue>> RawAsync(string table) => (await server.Client.GetItemAsync(new GetItemRequest
+    {
+        TableName = table,
+        Key = new() { ["id"] = new AttributeValue { S = DynamoDbSweepLease.Key } },
+        ConsistentRead = true,
+    })).Item;
 }
 
 public sealed class DynamoDbSweepLeaseTestsOnDynalite(DynaliteFixture server) : DynamoDbSweepLeaseTests(server), IClassFixture<DynaliteFixture>;

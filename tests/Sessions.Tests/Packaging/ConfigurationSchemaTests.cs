@@ -28,6 +28,7 @@ public sealed class ConfigurationSchemaTests
     [InlineData("src/Sessions.Hosting/ConfigurationSchema.json", "SessionSweeper", "Interval")]
     [InlineData("src/Sessions.Hosting/ConfigurationSchema.json", "SessionSweeper", "MaxStartDelay")]
     [InlineData("src/Sessions.Hosting/ConfigurationSchema.json", "SessionSweeper", "LeaseDuration")]
+    [InlineData("src/Sessions.Hosting/ConfigurationSchema.json", "SessionSweeper", "MaxClockSkew")]
     public void A_duration_setting_accepts_what_the_binder_reads_as_a_TimeSpan(string path, string section, string setting)
     {
         var pattern = new Regex((string)Section(path, section)["properties"]![setting]!["pattern"]!);
