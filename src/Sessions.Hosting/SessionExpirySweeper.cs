@@ -181,7 +181,13 @@ internal sealed partial class SessionExpirySweeper : BackgroundService
 
         if (IsClockSkewed())
         {
+            // Gives the lease up, and still looks at it: to name the holder, and to measure the clocks again.
             await StandDownAsync(cancellationToken).ConfigureAwait(false);
+            if (await _lease.ReadAsync(cancellationToken).ConfigureAwait(false) is { } holder)
+            {
+                NoteHolder(holder.Owner, holder.Fence);
+            }
+
             return _options.Interval;
         }
 

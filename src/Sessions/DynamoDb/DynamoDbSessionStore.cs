@@ -29,6 +29,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     private readonly ILogger _logger;
     private readonly SessionBatchReader _batchReader;
     private readonly SessionStoreInstrumentation _instrumentation;
+    private readonly WriteSlots _slots = new();
 
     /// <summary>Initializes a new store on <paramref name="client"/>.</summary>
     /// <param name="client">The DynamoDB client; the caller owns it (its credentials, retries and lifetime).</param>
@@ -73,15 +74,23 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         var stored = SessionRules.Created(session);
         return _instrumentation.RunAsync(SessionStoreOperations.Create, stored.Id, async ct =>
         {
+            using var slot = _slots.Acquire(stored.Id);
             try
             {
-                await _client.PutItemAsync(_requests.Create(stored), ct).ConfigureAwait(false);
+                await _client.PutItemAsync(_requests.Create(stored, slot), ct).ConfigureAwait(false);
                 return stored;
             }
             catch (ConditionalCheckFailedException failed)
             {
-                // The SDK's retry of a put that was applied but whose answer was lost finds its own item: that is success.
-                var existing = await OldItemAsync(SessionStoreOperations.Create, stored.Id, failed, ct).ConfigureAwait(false);
+                // The SDK's retry of a put that was applied but whose answer was lost finds its own slot number: that is
+                // success; so is the very same session written by an earlier call (a caller's retry).
+                var old = await OldRawItemAsync(SessionStoreOperations.Create, stored.Id, failed, ct).ConfigureAwait(false);
+                if (WriteSlots.Holds(old, slot))
+                {
+                    return stored;
+                }
+
+                var existing = old is null ? null : SessionItem.FromItem(old);
                 return SessionRules.IsCreated(existing, stored) ? existing : throw new SessionAlreadyExistsException(stored.Id);
             }
         }, cancellationToken);
@@ -105,23 +114,34 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             // in another form fails the condition, is judged in code by its true instants, and is written on condition
             // that it still holds the very timestamps judged.
             var now = _timeProvider.GetUtcNow();
-            var first = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, _requests.Update(session, now), ct).ConfigureAwait(false);
+            using var slot = _slots.Acquire(session.Id);
+            var first = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, _requests.Update(session, now, slot), ct).ConfigureAwait(false);
             if (first.Written is { } written)
             {
                 return written;
             }
 
             var old = first.Old;
+            if (WriteSlots.Holds(old, slot))
+            {
+                return Applied(session, old!, now);
+            }
+
             var stored = old is null ? null : SessionItem.FromItem(old);
             if (SessionRules.RefuseUpdate(session, stored, now) is { } refused)
             {
                 throw refused;
             }
 
-            var second = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, _requests.UpdateJudged(session, now, old!), ct).ConfigureAwait(false);
+            var second = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, _requests.UpdateJudged(session, now, old!, slot), ct).ConfigureAwait(false);
             if (second.Written is { } rewritten)
             {
                 return rewritten;
+            }
+
+            if (WriteSlots.Holds(second.Old, slot))
+            {
+                return Applied(session, second.Old!, now);
             }
 
             stored = second.Old is null ? null : SessionItem.FromItem(second.Old);
@@ -147,12 +167,14 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         return _instrumentation.RunAsync(SessionStoreOperations.Touch, id, async ct =>
         {
             var now = _timeProvider.GetUtcNow();
-            var request = _requests.Touch(id, now);
+            using var slot = _slots.Acquire(id);
+            var request = _requests.Touch(id, now, slot);
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await _client.UpdateItemAsync(request, ct).ConfigureAwait(false);
+                    var response = await _client.UpdateItemAsync(request, ct).ConfigureAwait(false);
+                    ThrowIfNotServable(id, response.Attributes, now);
                     return true;
                 }
                 catch (ConditionalCheckFailedException failed)
@@ -160,6 +182,12 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
                     // The condition refuses every item it cannot judge as a string: judge the old item in code, by its
                     // true instant. A corrupt item throws here, naming the attribute: fail closed.
                     var old = await OldRawItemAsync(SessionStoreOperations.Touch, id, failed, ct).ConfigureAwait(false);
+                    if (WriteSlots.Holds(old, slot))
+                    {
+                        // This very Touch was applied by an attempt whose answer was lost: it is counted once, and served.
+                        return true;
+                    }
+
                     var stored = old is null ? null : SessionItem.FromItem(old);
                     if (SessionRules.RefuseTouch(id, stored, now) is { } refused)
                     {
@@ -174,7 +202,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
 
                     // Active and not past its true ExpiresAt: touch it while it still holds the ExpiresAt judged, and
                     // store that in the stored form, so that its next Touch is one request again.
-                    request = _requests.TouchJudged(id, now, stored!.ExpiresAt, old![SessionItem.ExpiresAt]);
+                    request = _requests.TouchJudged(id, now, stored!.ExpiresAt, old![SessionItem.ExpiresAt], slot);
                 }
             }
         }, cancellationToken);
@@ -186,7 +214,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         SessionArguments.ThrowIfInvalidId(id);
         SessionArguments.ThrowIfInvalidRevoker(revokedBy, reason);
         return TransitionAsync(
-            SessionStoreOperations.Revoke, id, now => _requests.Revoke(id, revokedBy, reason, now), stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), cancellationToken);
+            SessionStoreOperations.Revoke, id, (now, slot) => _requests.Revoke(id, revokedBy, reason, now, slot), stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -194,7 +222,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     {
         SessionArguments.ThrowIfInvalidId(id);
         return TransitionAsync(
-            SessionStoreOperations.Expire, id, now => _requests.Expire(id, now), stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
+            SessionStoreOperations.Expire, id, (now, slot) => _requests.Expire(id, now, slot), stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
     }
 
     /// <summary>
@@ -202,12 +230,14 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     /// (NULL, a string) cannot be counted up, yet must still be revocable: a second write replaces its version with 1.
     /// </summary>
     private Task<ServerSession> TransitionAsync(
-        string operation, string id, Func<DateTimeOffset, UpdateItemRequest> transition, Func<ServerSession?, SessionStoreException?> refuse, CancellationToken cancellationToken) =>
+        string operation, string id, Func<DateTimeOffset, WriteSlots.WriteSlot, UpdateItemRequest> transition, Func<ServerSession?, SessionStoreException?> refuse,
+        CancellationToken cancellationToken) =>
         _instrumentation.RunAsync(operation, id, async ct =>
         {
-            var request = transition(_timeProvider.GetUtcNow());
+            using var slot = _slots.Acquire(id);
+            var request = transition(_timeProvider.GetUtcNow(), slot);
             var write = await TryUpdateAsync(operation, id, request, ct).ConfigureAwait(false);
-            if (write.Written is null && HasMalformedVersion(write.Old))
+            if (write.Written is null && !WriteSlots.Holds(write.Old, slot) && HasMalformedVersion(write.Old))
             {
                 write = await TryUpdateAsync(operation, id, SessionRequests.ResettingVersion(request), ct).ConfigureAwait(false);
             }
@@ -215,6 +245,12 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             if (write.Written is { } written)
             {
                 return written;
+            }
+
+            if (WriteSlots.Holds(write.Old, slot))
+            {
+                // This very transition was applied by an attempt whose answer was lost; a terminal item changes no more.
+                return SessionItem.FromItem(write.Old!);
             }
 
             var stored = write.Old is null ? null : SessionItem.FromItem(write.Old);
@@ -229,6 +265,36 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
                 ? stored
                 : throw new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, innerException: null);
         }, cancellationToken);
+
+    /// <summary>
+    /// What an Update returns when its own write turns out to have been applied by an attempt whose answer was lost: the
+    /// fields it wrote, on the item as it is now, at the version it wrote.
+    /// </summary>
+    private static ServerSession Applied(ServerSession update, Dictionary<string, AttributeValue> current, DateTimeOffset now) =>
+        SessionRules.Updated(SessionItem.FromItem(current) with { Version = update.Version }, update, now);
+
+    /// <summary>
+    /// Reads the item a Touch was applied to (its old image) as strictly as any read: a value the reader refuses is
+    /// refused here too, so a damaged item is never served, even one the condition could not tell from a good one.
+    /// </summary>
+    private void ThrowIfNotServable(string id, Dictionary<string, AttributeValue>? old, DateTimeOffset now)
+    {
+        ServerSession stored;
+        try
+        {
+            stored = SessionItem.FromItem(old ?? []);
+        }
+        catch (SessionCorruptException corrupt)
+        {
+            throw new SessionCorruptException(corrupt.SessionId ?? id, corrupt.AttributeName,
+                $"{corrupt.Message} It was not served; its request count and last access were written.", SessionStoreOperations.Touch, _tableName);
+        }
+
+        if (SessionRules.RefuseTouch(id, stored, now) is { } refused)
+        {
+            throw refused;
+        }
+    }
 
     /// <summary>Whether an item is Active with a <c>version</c> that is there but not a number.</summary>
     private static bool HasMalformedVersion(Dictionary<string, AttributeValue>? item) =>
@@ -262,10 +328,6 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             throw new SessionCorruptException(corrupt.SessionId, corrupt.AttributeName, $"{corrupt.Message} The {operation} was applied to it.");
         }
     }
-
-    /// <summary>The item a failed condition saw, parsed: see <see cref="OldRawItemAsync"/>.</summary>
-    private async Task<ServerSession?> OldItemAsync(string operation, string id, ConditionalCheckFailedException failed, CancellationToken cancellationToken) =>
-        await OldRawItemAsync(operation, id, failed, cancellationToken).ConfigureAwait(false) is { } old ? SessionItem.FromItem(old) : null;
 
     /// <summary>The item a failed condition saw: from ALL_OLD in the same response, else one consistent read.</summary>
     private async Task<Dictionary<string, AttributeValue>?> OldRawItemAsync(string operation, string id, ConditionalCheckFailedException failed, CancellationToken cancellationToken)

@@ -20,6 +20,7 @@ internal static class SessionExpressions
     public const string CreatedName = "#created";
     public const string PartitionName = "#pk";
     public const string StartedName = "#started";
+    public const string SlotName = "#slot";
 
     public const string NowValue = ":now";
     public const string OneValue = ":one";
@@ -42,6 +43,8 @@ internal static class SessionExpressions
     public const string TeeValue = ":tee";
     public const string ZedValue = ":zed";
     public const string NumberTypeValue = ":numbertype";
+    public const string SlotValue = ":slot";
+    public const string MaxCountValue = ":maxcount";
 
     /// <summary>
     /// Only a timestamp in the stored form compares as a string in time order. Among the forms the reader accepts, the
@@ -54,8 +57,17 @@ internal static class SessionExpressions
     /// <summary>As <see cref="ExpiresIsCanonical"/>, for <c>started_at</c>.</summary>
     public const string StartedIsCanonical = "size(#started) = :tslength AND contains(#started, :tee) AND contains(#started, :zed)";
 
-    /// <summary>A counter that ADD can increment: absent or a number (a string would fail the write as a validation error).</summary>
-    public const string CountIsNumber = "(attribute_not_exists(#count) OR attribute_type(#count, :numbertype))";
+    /// <summary>
+    /// A counter that ADD can increment without leaving the range the reader accepts: absent, or a number below
+    /// <see cref="long.MaxValue"/> (a comparison with an attribute of another type is false, so a string fails it too).
+    /// </summary>
+    public const string CountBelowMax = "(attribute_not_exists(#count) OR #count < :maxcount)";
+
+    /// <summary>
+    /// The writer slot of this call holds a smaller number than this call's, or none: the write was not applied yet. Touch
+    /// writes only then, so a request the SDK sends again after its answer was lost is applied once (see <see cref="WriteSlots"/>).
+    /// </summary>
+    public const string SlotBefore = "(attribute_not_exists(#slot) OR #slot < :slot)";
 
     /// <summary>A version that a transition can increment: absent or a number.</summary>
     public const string VersionIsNumber = "(attribute_not_exists(#version) OR attribute_type(#version, :numbertype))";
@@ -63,30 +75,30 @@ internal static class SessionExpressions
     /// <summary>Create: only when no item has the id.</summary>
     public const string NotExists = "attribute_not_exists(#id)";
 
-    /// <summary>Touch: stamp and count in one write.</summary>
-    public const string Touch = "SET #last = :now ADD #count :one";
+    /// <summary>Touch: stamp, count and mark the writer slot in one write.</summary>
+    public const string Touch = "SET #last = :now, #slot = :slot ADD #count :one";
 
     /// <summary>
     /// Touch: only while Active and not past ExpiresAt, compared as strings, which is time order only for the stored form,
     /// so the condition also requires that form; and only while the counter and version are numbers, so that a corrupt
     /// item is refused (and named) rather than served.
     /// </summary>
-    public const string TouchCondition = "#status = :active AND " + ExpiresIsCanonical + " AND #expires > :now AND " + CountIsNumber + " AND " + VersionIsNumber;
+    public const string TouchCondition = "#status = :active AND " + ExpiresIsCanonical + " AND #expires > :now AND " + CountBelowMax + " AND " + VersionIsNumber + " AND " + SlotBefore;
 
     /// <summary>Touch of an item whose ExpiresAt was judged in code: stamp, count and store ExpiresAt in the stored form.</summary>
-    public const string TouchRewritingExpiry = "SET #last = :now, #expires = :expires ADD #count :one";
+    public const string TouchRewritingExpiry = "SET #last = :now, #expires = :expires, #slot = :slot ADD #count :one";
 
     /// <summary>Touch of an item judged in code: only while it still holds the ExpiresAt that was judged.</summary>
-    public const string TouchSeenCondition = "#status = :active AND #expires = :seenexpires AND " + CountIsNumber + " AND " + VersionIsNumber;
+    public const string TouchSeenCondition = "#status = :active AND #expires = :seenexpires AND " + CountBelowMax + " AND " + VersionIsNumber + " AND " + SlotBefore;
 
     /// <summary>Revoke and Expire: any Active session; the version grows even on items written without one.</summary>
-    public const string Transition = "SET #status = :status, #updated = :now, #version = if_not_exists(#version, :zero) + :one";
+    public const string Transition = "SET #status = :status, #updated = :now, #version = if_not_exists(#version, :zero) + :one, #slot = :slot";
 
     /// <summary>Revoke: as <see cref="Transition"/>, plus who and why.</summary>
     public const string Revoke = Transition + RevokeSets;
 
     /// <summary>Revoke and Expire of an item whose version is not a number (NULL, a string): the version starts again at 1.</summary>
-    public const string TransitionResettingVersion = "SET #status = :status, #updated = :now, #version = :one";
+    public const string TransitionResettingVersion = "SET #status = :status, #updated = :now, #version = :one, #slot = :slot";
 
     /// <summary>Revoke of an item whose version is not a number.</summary>
     public const string RevokeResettingVersion = TransitionResettingVersion + RevokeSets;
@@ -100,7 +112,7 @@ internal static class SessionExpressions
     private const string RevokeSets = ", #rby = :rby, #rreason = :rreason";
 
     /// <summary>Update: the mutable fields only; the revocation fields are set or removed below.</summary>
-    public const string Update = "SET #status = :status, #expires = :expires, #source = :source, #updated = :now, #ttl = :ttl, #version = :next";
+    public const string Update = "SET #status = :status, #expires = :expires, #source = :source, #updated = :now, #ttl = :ttl, #version = :next, #slot = :slot";
 
     public const string UpdateSetsRevokedBy = ", #rby = :rby";
     public const string UpdateSetsRevokedReason = ", #rreason = :rreason";

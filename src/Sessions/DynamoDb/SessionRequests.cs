@@ -19,6 +19,7 @@ internal sealed class SessionRequests
     private static readonly AttributeValue Tee = SessionItem.S("T");
     private static readonly AttributeValue Zed = SessionItem.S("Z");
     private static readonly AttributeValue NumberType = SessionItem.S("N");
+    private static readonly AttributeValue MaxCount = SessionItem.N(long.MaxValue);
 
     private static readonly Dictionary<string, string> CreateNames = Names((IdName, SessionItem.Id));
     private static readonly Dictionary<string, string> TouchNames = Names(
@@ -46,15 +47,20 @@ internal sealed class SessionRequests
         _retention = retention;
     }
 
-    /// <summary>Create: puts the stored copy, only when no item has its id.</summary>
-    public PutItemRequest Create(ServerSession stored) => new()
+    /// <summary>Create: puts the stored copy with the writer slot's number, only when no item has its id.</summary>
+    public PutItemRequest Create(ServerSession stored, WriteSlots.WriteSlot slot)
     {
-        TableName = _tableName,
-        Item = SessionItem.ToItem(stored, _retention),
-        ConditionExpression = NotExists,
-        ExpressionAttributeNames = CreateNames,
-        ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-    };
+        var item = SessionItem.ToItem(stored, _retention);
+        item[slot.Attribute] = slot.Number;
+        return new PutItemRequest
+        {
+            TableName = _tableName,
+            Item = item,
+            ConditionExpression = NotExists,
+            ExpressionAttributeNames = CreateNames,
+            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+        };
+    }
 
     /// <summary>A strongly consistent read of one item.</summary>
     public GetItemRequest Get(string id) => new() { TableName = _tableName, Key = SessionItem.Key(id), ConsistentRead = true };
@@ -62,24 +68,30 @@ internal sealed class SessionRequests
     /// <summary>Delete: unconditional, so idempotent.</summary>
     public DeleteItemRequest Delete(string id) => new() { TableName = _tableName, Key = SessionItem.Key(id) };
 
-    /// <summary>Touch of an item in the stored form: stamp and count, only while Active and not past ExpiresAt.</summary>
-    public UpdateItemRequest Touch(string id, DateTimeOffset now) => Write(id, SessionExpressions.Touch, TouchCondition, TouchNames, new(7, StringComparer.Ordinal)
-    {
-        [NowValue] = SessionItem.Time(now),
-        [OneValue] = One,
-        [ActiveValue] = ActiveStatus,
-        [TimestampLengthValue] = TimestampLength,
-        [TeeValue] = Tee,
-        [ZedValue] = Zed,
-        [NumberTypeValue] = NumberType,
-    }, ReturnValue.NONE);
+    /// <summary>
+    /// Touch of an item in the stored form: stamp, count and mark the writer slot, only while Active and not past
+    /// ExpiresAt, and only once per slot number. The old item comes back (ALL_OLD), to be read as strictly as any read.
+    /// </summary>
+    public UpdateItemRequest Touch(string id, DateTimeOffset now, WriteSlots.WriteSlot slot) =>
+        Write(id, SessionExpressions.Touch, TouchCondition, WithSlot(TouchNames, slot), new(9, StringComparer.Ordinal)
+        {
+            [NowValue] = SessionItem.Time(now),
+            [OneValue] = One,
+            [ActiveValue] = ActiveStatus,
+            [TimestampLengthValue] = TimestampLength,
+            [TeeValue] = Tee,
+            [ZedValue] = Zed,
+            [NumberTypeValue] = NumberType,
+            [MaxCountValue] = MaxCount,
+            [SlotValue] = slot.Number,
+        }, ReturnValue.ALL_OLD);
 
     /// <summary>
     /// Touch of an item judged in code by its true ExpiresAt: stamp, count and store <paramref name="expiresAt"/> in the
     /// stored form, only while the item still holds <paramref name="seenExpires"/>, the attribute as judged.
     /// </summary>
-    public UpdateItemRequest TouchJudged(string id, DateTimeOffset now, DateTimeOffset expiresAt, AttributeValue seenExpires) =>
-        Write(id, TouchRewritingExpiry, TouchSeenCondition, TouchNames, new(6, StringComparer.Ordinal)
+    public UpdateItemRequest TouchJudged(string id, DateTimeOffset now, DateTimeOffset expiresAt, AttributeValue seenExpires, WriteSlots.WriteSlot slot) =>
+        Write(id, TouchRewritingExpiry, TouchSeenCondition, WithSlot(TouchNames, slot), new(8, StringComparer.Ordinal)
         {
             [NowValue] = SessionItem.Time(now),
             [OneValue] = One,
@@ -87,44 +99,46 @@ internal sealed class SessionRequests
             [NumberTypeValue] = NumberType,
             [ExpiresValue] = SessionItem.Time(expiresAt),
             [SeenExpiresValue] = seenExpires,
-        }, ReturnValue.NONE);
+            [MaxCountValue] = MaxCount,
+            [SlotValue] = slot.Number,
+        }, ReturnValue.ALL_OLD);
 
     /// <summary>
     /// Update of the mutable fields, on condition that the item is Active at <paramref name="session"/>'s version, its
     /// StartedAt before the new ExpiresAt and, for a session that stays Active, its ExpiresAt not passed (compared as
     /// strings: the stored form only; see <see cref="UpdateJudged"/>).
     /// </summary>
-    public UpdateItemRequest Update(ServerSession session, DateTimeOffset now)
+    public UpdateItemRequest Update(ServerSession session, DateTimeOffset now, WriteSlots.WriteSlot slot)
     {
-        var values = UpdateValues(session, now);
+        var values = UpdateValues(session, now, slot);
         values[TimestampLengthValue] = TimestampLength;
         values[TeeValue] = Tee;
         values[ZedValue] = Zed;
         var condition = Versioned(session) + UpdateAfterStart + (session.Status == SessionStatus.Active ? UpdateNotExpired : string.Empty);
-        return Write(session.Id, UpdateExpressionFor(session, values), condition, UpdateNames, values, ReturnValue.ALL_NEW);
+        return Write(session.Id, UpdateExpressionFor(session, values), condition, WithSlot(UpdateNames, slot), values, ReturnValue.ALL_NEW);
     }
 
     /// <summary>Update of an item judged in code by its true instants: only while it still holds the StartedAt and ExpiresAt of <paramref name="old"/>.</summary>
-    public UpdateItemRequest UpdateJudged(ServerSession session, DateTimeOffset now, Dictionary<string, AttributeValue> old)
+    public UpdateItemRequest UpdateJudged(ServerSession session, DateTimeOffset now, Dictionary<string, AttributeValue> old, WriteSlots.WriteSlot slot)
     {
-        var values = UpdateValues(session, now);
+        var values = UpdateValues(session, now, slot);
         values[SeenStartedValue] = old[SessionItem.StartedAt];
         values[SeenExpiresValue] = old[SessionItem.ExpiresAt];
-        return Write(session.Id, UpdateExpressionFor(session, values), Versioned(session) + UpdateSeen, UpdateNames, values, ReturnValue.ALL_NEW);
+        return Write(session.Id, UpdateExpressionFor(session, values), Versioned(session) + UpdateSeen, WithSlot(UpdateNames, slot), values, ReturnValue.ALL_NEW);
     }
 
     /// <summary>Revoke: Active → Revoked with who and why, counting the version up (from 0 on an item without one).</summary>
-    public UpdateItemRequest Revoke(string id, string revokedBy, string reason, DateTimeOffset now)
+    public UpdateItemRequest Revoke(string id, string revokedBy, string reason, DateTimeOffset now, WriteSlots.WriteSlot slot)
     {
-        var values = TransitionValues(SessionStatus.Revoked, now);
+        var values = TransitionValues(SessionStatus.Revoked, now, slot);
         values[RevokedByValue] = SessionItem.S(revokedBy);
         values[RevokedReasonValue] = SessionItem.S(reason);
-        return Write(id, SessionExpressions.Revoke, IsActive, RevokeNames, values, ReturnValue.ALL_NEW);
+        return Write(id, SessionExpressions.Revoke, IsActive, WithSlot(RevokeNames, slot), values, ReturnValue.ALL_NEW);
     }
 
     /// <summary>Expire: Active → Expired, counting the version up (from 0 on an item without one).</summary>
-    public UpdateItemRequest Expire(string id, DateTimeOffset now) =>
-        Write(id, Transition, IsActive, ExpireNames, TransitionValues(SessionStatus.Expired, now), ReturnValue.ALL_NEW);
+    public UpdateItemRequest Expire(string id, DateTimeOffset now, WriteSlots.WriteSlot slot) =>
+        Write(id, Transition, IsActive, WithSlot(ExpireNames, slot), TransitionValues(SessionStatus.Expired, now, slot), ReturnValue.ALL_NEW);
 
     /// <summary>
     /// The same transition as <paramref name="transition"/> (<see cref="Revoke"/> or <see cref="Expire"/>) for an Active
@@ -215,10 +229,11 @@ internal sealed class SessionRequests
         ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
     };
 
-    private Dictionary<string, AttributeValue> UpdateValues(ServerSession session, DateTimeOffset now)
+    private Dictionary<string, AttributeValue> UpdateValues(ServerSession session, DateTimeOffset now, WriteSlots.WriteSlot slot)
     {
-        var values = new Dictionary<string, AttributeValue>(16, StringComparer.Ordinal)
+        var values = new Dictionary<string, AttributeValue>(17, StringComparer.Ordinal)
         {
+            [SlotValue] = slot.Number,
             [StatusValue] = SessionItem.S(session.Status.ToStorageString()),
             [ExpiresValue] = SessionItem.Time(session.ExpiresAt),
             [SourceValue] = SessionItem.S(session.SourceIdentity),
@@ -238,8 +253,9 @@ internal sealed class SessionRequests
     /// <summary>Items written without a version read as version 0 and are updated on condition that they still have none.</summary>
     private static string Versioned(ServerSession session) => session.Version == 0 ? UpdateUnversioned : UpdateVersioned;
 
-    private static Dictionary<string, AttributeValue> TransitionValues(SessionStatus target, DateTimeOffset now) => new(8, StringComparer.Ordinal)
+    private static Dictionary<string, AttributeValue> TransitionValues(SessionStatus target, DateTimeOffset now, WriteSlots.WriteSlot slot) => new(9, StringComparer.Ordinal)
     {
+        [SlotValue] = slot.Number,
         [StatusValue] = SessionItem.S(target.ToStorageString()),
         [NowValue] = SessionItem.Time(now),
         [ZeroValue] = Zero,
@@ -269,6 +285,10 @@ internal sealed class SessionRequests
             _ => UpdateSettingRevocation,
         };
     }
+
+    /// <summary>The names of a write plus its writer slot's attribute.</summary>
+    private static Dictionary<string, string> WithSlot(Dictionary<string, string> names, WriteSlots.WriteSlot slot) =>
+        new(names, StringComparer.Ordinal) { [SlotName] = slot.Attribute };
 
     private static Dictionary<string, string> Names(params (string Placeholder, string Attribute)[] names) =>
         names.ToDictionary(n => n.Placeholder, n => n.Attribute, StringComparer.Ordinal);

@@ -83,6 +83,14 @@ public sealed class ScriptedFaultHandler : DelegatingHandler
                 throw new HttpRequestException(
                     "An error occurred while sending the request.",
                     new IOException("Unable to read data from the transport connection: Connection reset by peer.", new SocketException((int)SocketError.ConnectionReset)));
+            case WireFault.ConnectionRefused:
+                throw new HttpRequestException(
+                    HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:9)", new SocketException((int)SocketError.ConnectionRefused));
+            case WireFault.DnsFailure:
+                throw new HttpRequestException(
+                    HttpRequestError.NameResolutionError, "Name or service not known (dynamodb.invalid:443)", new SocketException((int)SocketError.HostNotFound));
+            case WireFault.AccessDenied:
+                return FaultInjectingHandler.Error(HttpStatusCode.BadRequest, "AccessDeniedException", "User is not authorized to perform: dynamodb:UpdateItem");
             case WireFault.BrokenConnection:
                 throw new IOException("Unable to write data to the transport connection: Broken pipe.");
             case WireFault.Hang:

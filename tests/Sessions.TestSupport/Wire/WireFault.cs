@@ -29,4 +29,13 @@ public enum WireFault
 
     /// <summary>Pass the attempt on to the server, then drop the server's answer and answer 500 instead: applied, but lost.</summary>
     LoseResponse,
+
+    /// <summary>Fail the send as SocketsHttpHandler does when nothing listens on the port: connection refused.</summary>
+    ConnectionRefused,
+
+    /// <summary>Fail the send as SocketsHttpHandler does when the host name does not resolve.</summary>
+    DnsFailure,
+
+    /// <summary>Answer 400 <c>AccessDeniedException</c>, as DynamoDB does when the caller's policy does not allow the action.</summary>
+    AccessDenied,
 }

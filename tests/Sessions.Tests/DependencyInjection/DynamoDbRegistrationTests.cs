@@ -210,18 +210,19 @@ public sealed class DynamoDbRegistrationTests
     public async Task The_store_takes_its_clock_from_the_container()
     {
         var now = new DateTimeOffset(2031, 2, 3, 4, 5, 6, TimeSpan.Zero);
+        var session = ServerSession.Start("alice", "prod", "i-1", "svc", TimeSpan.FromHours(1), now.AddMinutes(-1));
         var client = new Mock<IAmazonDynamoDB>();
         UpdateItemRequest? sent = null;
         client.Setup(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
             .Callback<UpdateItemRequest, CancellationToken>((r, _) => sent = r)
-            .ReturnsAsync(new UpdateItemResponse());
+            .ReturnsAsync(new UpdateItemResponse { Attributes = SessionItem.ToItem(session, TimeSpan.FromHours(1)) });
         using var provider = new ServiceCollection()
             .AddSingleton<TimeProvider>(new FakeTimeProvider(now))
             .AddSingleton(client.Object)
             .AddSessionStore(o => o.TableName = "sessions")
             .BuildServiceProvider(Strict);
 
-        await provider.GetRequiredService<ISessionStore>().TouchAsync(SessionId.New());
+        await provider.GetRequiredService<ISessionStore>().TouchAsync(session.Id);
 
         sent!.ExpressionAttributeValues[":now"].S.Should().Be("2031-02-03T04:05:06.0000000Z");
     }

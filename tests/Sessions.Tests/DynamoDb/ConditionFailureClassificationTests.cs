@@ -157,7 +157,7 @@ public sealed class ConditionFailureClassificationTests
         item[SessionItem.ExpiresAt] = SessionItem.S(goForm);
         _client.SetupSequence(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ConditionalCheckFailedException("refused") { Item = item })
-            .ReturnsAsync(new UpdateItemResponse());
+            .ReturnsAsync(new UpdateItemResponse { Attributes = item });
 
         await _store.TouchAsync(_session.Id);
 

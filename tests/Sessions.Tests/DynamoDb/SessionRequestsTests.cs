@@ -13,6 +13,7 @@ public sealed partial class SessionRequestsTests
     private static readonly DateTimeOffset Now = new(2030, 5, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly ServerSession Session = ServerSession.Start("alice", "prod", "i-1", "svc", TimeSpan.FromHours(1), Now) with { Version = 3 };
     private readonly SessionRequests _requests = new(Table, TimeSpan.FromHours(2));
+    private readonly WriteSlots.WriteSlot _slot = new WriteSlots("testwrtr").Acquire(Session.Id);
 
     public static TheoryData<string> UpdateShapes => ["none", "by", "reason", "both", "unversioned"];
 
@@ -22,14 +23,14 @@ public sealed partial class SessionRequestsTests
         var old = SessionItem.ToItem(Session, TimeSpan.FromHours(1));
         UpdateItemRequest[] writes =
         [
-            _requests.Touch(Session.Id, Now),
-            _requests.TouchJudged(Session.Id, Now, Session.ExpiresAt, old[SessionItem.ExpiresAt]),
-            _requests.Update(Session, Now),
-            _requests.UpdateJudged(Session, Now, old),
-            _requests.Revoke(Session.Id, "ops", "leak", Now),
-            _requests.Expire(Session.Id, Now),
-            SessionRequests.ResettingVersion(_requests.Revoke(Session.Id, "ops", "leak", Now)),
-            SessionRequests.ResettingVersion(_requests.Expire(Session.Id, Now)),
+            _requests.Touch(Session.Id, Now, _slot),
+            _requests.TouchJudged(Session.Id, Now, Session.ExpiresAt, old[SessionItem.ExpiresAt], _slot),
+            _requests.Update(Session, Now, _slot),
+            _requests.UpdateJudged(Session, Now, old, _slot),
+            _requests.Revoke(Session.Id, "ops", "leak", Now, _slot),
+            _requests.Expire(Session.Id, Now, _slot),
+            SessionRequests.ResettingVersion(_requests.Revoke(Session.Id, "ops", "leak", Now, _slot)),
+            SessionRequests.ResettingVersion(_requests.Expire(Session.Id, Now, _slot)),
         ];
 
         foreach (var write in writes)
@@ -54,8 +55,8 @@ public sealed partial class SessionRequestsTests
             _ => Session,
         };
 
-        var update = _requests.Update(session, Now);
-        var judged = _requests.UpdateJudged(session, Now, SessionItem.ToItem(session, TimeSpan.FromHours(1)));
+        var update = _requests.Update(session, Now, _slot);
+        var judged = _requests.UpdateJudged(session, Now, SessionItem.ToItem(session, TimeSpan.FromHours(1)), _slot);
 
         ShouldBindExactly(update.ExpressionAttributeNames, update.ExpressionAttributeValues, update.UpdateExpression, update.ConditionExpression);
         ShouldBindExactly(judged.ExpressionAttributeNames, judged.ExpressionAttributeValues, judged.UpdateExpression, judged.ConditionExpression);
@@ -65,15 +66,15 @@ public sealed partial class SessionRequestsTests
     [Fact]
     public void Update_of_an_active_session_requires_a_stored_ExpiresAt_not_yet_passed_and_a_terminal_one_does_not()
     {
-        _requests.Update(Session, Now).ConditionExpression.Should().Contain(SessionExpressions.UpdateNotExpired);
-        _requests.Update(Session.Expire(Now), Now).ConditionExpression.Should().NotContain(SessionExpressions.UpdateNotExpired);
-        _requests.Update(Session with { Version = 0 }, Now).ConditionExpression.Should().StartWith(SessionExpressions.UpdateUnversioned);
+        _requests.Update(Session, Now, _slot).ConditionExpression.Should().Contain(SessionExpressions.UpdateNotExpired);
+        _requests.Update(Session.Expire(Now), Now, _slot).ConditionExpression.Should().NotContain(SessionExpressions.UpdateNotExpired);
+        _requests.Update(Session with { Version = 0 }, Now, _slot).ConditionExpression.Should().StartWith(SessionExpressions.UpdateUnversioned);
     }
 
     [Fact]
     public void Update_writes_the_next_version_and_the_ttl_of_the_retention_past_ExpiresAt()
     {
-        var values = _requests.Update(Session, Now).ExpressionAttributeValues;
+        var values = _requests.Update(Session, Now, _slot).ExpressionAttributeValues;
 
         values[SessionExpressions.NextVersionValue].N.Should().Be("4");
         values[SessionExpressions.VersionValue].N.Should().Be("3");
@@ -83,8 +84,8 @@ public sealed partial class SessionRequestsTests
     [Fact]
     public void A_version_reset_keeps_the_transition_it_resets()
     {
-        SessionRequests.ResettingVersion(_requests.Revoke(Session.Id, "ops", "leak", Now)).UpdateExpression.Should().Be(SessionExpressions.RevokeResettingVersion);
-        SessionRequests.ResettingVersion(_requests.Expire(Session.Id, Now)).UpdateExpression.Should().Be(SessionExpressions.TransitionResettingVersion);
+        SessionRequests.ResettingVersion(_requests.Revoke(Session.Id, "ops", "leak", Now, _slot)).UpdateExpression.Should().Be(SessionExpressions.RevokeResettingVersion);
+        SessionRequests.ResettingVersion(_requests.Expire(Session.Id, Now, _slot)).UpdateExpression.Should().Be(SessionExpressions.TransitionResettingVersion);
     }
 
     [Theory]
@@ -126,10 +127,12 @@ public sealed partial class SessionRequestsTests
     [Fact]
     public void Create_puts_only_where_no_item_has_the_id_and_reads_consistently()
     {
-        var put = _requests.Create(Session);
+        var put = _requests.Create(Session, _slot);
 
         ShouldBindExactly(put.ExpressionAttributeNames, put.ExpressionAttributeValues, put.ConditionExpression);
         put.Item[SessionItem.Id].S.Should().Be(Session.Id);
+        put.Item[_slot.Attribute].Should().Be(_slot.Number, "the writer slot's number lets a retried put recognise its own item");
+        _slot.Attribute.Should().Be("wseq.testwrtr.0");
         _requests.Get(Session.Id).ConsistentRead.Should().BeTrue();
         _requests.Delete(Session.Id).ConditionExpression.Should().BeNullOrEmpty();
     }

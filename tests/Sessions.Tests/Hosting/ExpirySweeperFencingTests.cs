@@ -55,7 +55,7 @@ public sealed class ExpirySweeperFencingTests
     });
 
     /// <summary>A store whose UpdateAsync calls wait, once <c>pauseAfter</c> of them have arrived, until <see cref="Resume"/>.</summary>
-    private sealed class PausingStore(ISessionStore inner, int pauseAfter) : ISessionStore
+    private sealed class PausingStore(ISessionStore inner, int pauseAfter) : DelegatingSessionStore(inner)
     {
         private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _writes;
@@ -66,7 +66,7 @@ public sealed class ExpirySweeperFencingTests
 
         public void Resume() => _resume.TrySetResult();
 
-        public async Task<ServerSession> UpdateAsync(ServerSession session, CancellationToken cancellationToken = default)
+        public override async Task<ServerSession> UpdateAsync(ServerSession session, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Increment(ref _writes) == pauseAfter)
             {
@@ -74,29 +74,7 @@ public sealed class ExpirySweeperFencingTests
             }
 
             await _resume.Task;
-            return await inner.UpdateAsync(session, cancellationToken);
+            return await base.UpdateAsync(session, cancellationToken);
         }
-
-        public Task<ServerSession> CreateAsync(ServerSession session, CancellationToken cancellationToken = default) => inner.CreateAsync(session, cancellationToken);
-
-        public Task<ServerSession> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
-
-        public Task DeleteAsync(string id, CancellationToken cancellationToken = default) => inner.DeleteAsync(id, cancellationToken);
-
-        public Task TouchAsync(string id, CancellationToken cancellationToken = default) => inner.TouchAsync(id, cancellationToken);
-
-        public Task<ServerSession> RevokeAsync(string id, string revokedBy, string reason, CancellationToken cancellationToken = default) => inner.RevokeAsync(id, revokedBy, reason, cancellationToken);
-
-        public Task<ServerSession> ExpireAsync(string id, CancellationToken cancellationToken = default) => inner.ExpireAsync(id, cancellationToken);
-
-        public Task<ServerSession?> FindActiveByServerInstanceAsync(string serverInstanceId, CancellationToken cancellationToken = default) => inner.FindActiveByServerInstanceAsync(serverInstanceId, cancellationToken);
-
-        public Task<SessionPage> ListByUserAsync(string user, PageRequest? page = null, CancellationToken cancellationToken = default) => inner.ListByUserAsync(user, page, cancellationToken);
-
-        public Task<SessionPage> ListByStatusAsync(SessionStatus status, PageRequest? page = null, CancellationToken cancellationToken = default) => inner.ListByStatusAsync(status, page, cancellationToken);
-
-        public Task<SessionPage> ListByProfileAsync(string profile, PageRequest? page = null, CancellationToken cancellationToken = default) => inner.ListByProfileAsync(profile, page, cancellationToken);
-
-        public Task<SessionPage> ListByTimeRangeAsync(DateTimeOffset createdFrom, DateTimeOffset createdBefore, PageRequest? page = null, CancellationToken cancellationToken = default) => inner.ListByTimeRangeAsync(createdFrom, createdBefore, page, cancellationToken);
     }
 }

@@ -184,6 +184,46 @@ public abstract class DynamoDbExpirySweeperFleetTests(DynamoDbServerFixture serv
         await FluentActions.Awaiting(() => admin.GetAsync(corrupt)).Should().ThrowAsync<SessionCorruptException>();
     }
 
+    [Fact]
+    public async Task Items_the_store_cannot_change_are_counted_as_failed_each_run_while_every_other_stale_session_is_expired()
+    {
+        var (admin, addStore) = await StoreAsync();
+        var expiring = await CreateAsync(admin, 250, i => TimeSpan.FromSeconds(1 + (i % 50)));
+        var template = SessionItem.ToItem(ServerSession.Start("bad", "bad", "bad", "s", TimeSpan.FromSeconds(5), Time.GetUtcNow()), TimeSpan.FromDays(1));
+        var notHex = new Dictionary<string, AttributeValue>(template) { [SessionItem.Id] = SessionItem.S("NOT-A-SESSION-ID\u001b[31m") };
+        var endsBeforeItStarts = new Dictionary<string, AttributeValue>(template)
+        {
+            [SessionItem.Id] = SessionItem.S(SessionId.New()),
+            [SessionItem.ExpiresAt] = SessionItem.Time(Time.GetUtcNow() - TimeSpan.FromHours(1)),
+        };
+        foreach (var item in new[] { notHex, endsBeforeItStarts })
+        {
+            await server.Client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item });
+        }
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await using var fleet = new SweeperFleet(Time, hosts: 1, addStore, options =>
+        {
+            Configure(options);
+            options.MaxSessionsPerRun = 100;
+        });
+        await fleet.StartAsync();
+        await fleet.RunUntilAsync(Time.GetUtcNow() + TimeSpan.FromMinutes(4));
+
+        foreach (var id in expiring)
+        {
+            (await admin.GetAsync(id)).Status.Should().Be(SessionStatus.Expired);
+        }
+
+        var sweeps = fleet.Sweeps;
+        sweeps.Should().OnlyContain(s => s.Outcome == "success", "items that cannot be changed fail no run");
+        sweeps.Sum(s => s.Expired).Should().Be(250);
+        sweeps.Sum(s => s.Examined).Should().Be(252 + (2 * (sweeps.Count - 3)), "each run goes on where the last stopped; only the two bad items stay Active and are read again");
+        var failures = fleet.LogOf(fleet.Names[0]).Entries.Where(e => e.Id == 6).ToList();
+        failures.Should().Contain(e => e.Message.Contains(@"NOT-A-SESSION-ID\e[31m", StringComparison.Ordinal)).And.OnlyContain(e => !e.Message.Contains('\u001b'));
+        failures.Should().Contain(e => e.Message.Contains((string)endsBeforeItStarts[SessionItem.Id].S, StringComparison.Ordinal));
+    }
+
     protected override async Task<(ISessionStore Admin, Action<IServiceCollection> AddStore)> StoreAsync()
     {
         var table = _table = await server.CreateTableAsync();

@@ -5,10 +5,21 @@ namespace Sessions.Tests.Hosting;
 /// <summary>
 /// One host's view of a shared <see cref="FakeTimeProvider"/>: it reports every timer the host creates (the sweeper
 /// creates one per wait), so a test knows when the host is idle and until when, with no sleeps. <see cref="Kill"/>
-/// stops its timers for good, as if the process had died: the host never wakes again.
+/// stops its timers for good, as if the process had died: the host never wakes again. <see cref="Offset"/> sets the
+/// host's wall clock off the shared one (a host whose clock is wrong); its timers and monotonic clock run at the
+/// shared rate, as a real host's do.
 /// </summary>
-internal sealed class HostClock(FakeTimeProvider time) : TimeProvider
+internal sealed class HostClock(FakeTimeProvider time, TimeSpan offset = default) : TimeProvider
 {
+    private long _offsetTicks = offset.Ticks;
+
+    /// <summary>Gets or sets how far this host's wall clock is ahead of the shared one (negative: behind).</summary>
+    public TimeSpan Offset
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+        set => Interlocked.Exchange(ref _offsetTicks, value.Ticks);
+    }
+
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     private readonly Channel<DateTimeOffset> _waits = Channel.CreateUnbounded<DateTimeOffset>();
@@ -26,7 +37,7 @@ internal sealed class HostClock(FakeTimeProvider time) : TimeProvider
         }
     }
 
-    public override DateTimeOffset GetUtcNow() => time.GetUtcNow();
+    public override DateTimeOffset GetUtcNow() => time.GetUtcNow() + Offset;
 
     public override long GetTimestamp() => time.GetTimestamp();
 

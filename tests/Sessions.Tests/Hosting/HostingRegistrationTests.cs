@@ -70,9 +70,17 @@ public sealed class HostingRegistrationTests
     [InlineData("MaxSessionsPerRun", "0")]
     [InlineData("LeaseDuration", "00:00:00.5")]
     [InlineData("InstanceName", "")]
+    [InlineData("Interval", "2.00:00:00")]
+    [InlineData("MaxStartDelay", "365.00:00:00")]
+    [InlineData("LeaseDuration", "3000000.00:00:00")]
+    [InlineData("MaxClockSkew", "00:00:01")]
+    [InlineData("MaxClockSkew", "30.00:00:00")]
+    [InlineData("MaxSessionsPerRun", "1000001")]
+    [InlineData("InstanceName", "pod\u001b[2J")]
+    [InlineData("InstanceName", "pod\u200b")]
     public void An_invalid_setting_fails_at_start_naming_the_setting(string setting, string value)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [setting] = value }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [setting] = System.Text.RegularExpressions.Regex.Unescape(value) }).Build();
         using var provider = new ServiceCollection().AddInMemorySessionStore().AddSessionExpirySweeper(configuration).BuildServiceProvider();
 
         var read = () => provider.GetRequiredService<IOptions<SessionExpirySweeperOptions>>().Value;
@@ -80,13 +88,43 @@ public sealed class HostingRegistrationTests
         read.Should().Throw<OptionsValidationException>().WithMessage($"{setting}: *");
     }
 
-    [Fact]
-    public void A_health_check_timeout_that_is_not_positive_is_refused()
+    [Theory]
+    [InlineData("Timeout", "00:00:00")]
+    [InlineData("Timeout", "01:00:00")]
+    [InlineData("CacheDuration", "-00:00:01")]
+    [InlineData("CacheDuration", "00:10:00")]
+    public void A_health_check_setting_out_of_its_bounds_is_refused_naming_it(string setting, string value)
     {
         var builder = new ServiceCollection().AddHealthChecks();
+        var bad = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
 
-        var add = () => builder.AddSessionStore(configure: options => options.Timeout = TimeSpan.Zero);
+        var add = () => builder.AddSessionStore(configure: options =>
+        {
+            if (setting == "Timeout")
+            {
+                options.Timeout = bad;
+            }
+            else
+            {
+                options.CacheDuration = bad;
+            }
+        });
 
-        add.Should().Throw<ArgumentException>().WithMessage("Timeout: *");
+        add.Should().Throw<ArgumentException>().WithMessage($"{setting}: *");
+    }
+
+    [Theory]
+    [InlineData("LeaseDuration", "3000000.00:00:00")]
+    [InlineData("MaxStartDelay", "365.00:00:00")]
+    public async Task A_host_with_a_setting_out_of_bounds_does_not_start_and_the_error_names_the_setting(string setting, string value)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["SessionSweeper:" + setting] = value });
+        builder.Services.AddInMemorySessionStore().AddSessionExpirySweeper(builder.Configuration.GetSection("SessionSweeper"));
+        using var host = builder.Build();
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().StartWith($"{setting}: must be from");
     }
 }

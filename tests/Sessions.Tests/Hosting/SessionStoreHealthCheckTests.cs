@@ -122,6 +122,31 @@ public abstract class SessionStoreHealthCheckTests(DynamoDbServerFixture server)
         report.Entries.Should().ContainKey("sessions").WhoseValue.Tags.Should().Equal("ready");
     }
 
+    [Fact]
+    public async Task A_flood_of_checks_costs_one_DescribeTable_per_cache_period_and_checks_that_arrive_together_share_it()
+    {
+        var table = await server.SharedTableAsync();
+        var counter = new CountingHandler();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton(server.CreateClient(counter));
+        services.AddSessionStore(options => options.TableName = table);
+        services.AddHealthChecks().AddSessionStore(configure: options => options.CacheDuration = TimeSpan.FromSeconds(5));
+        await using var provider = services.BuildServiceProvider();
+        var health = provider.GetRequiredService<HealthCheckService>();
+
+        var first = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => health.CheckHealthAsync()));
+        _time.Advance(TimeSpan.FromSeconds(4));
+        var cached = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => health.CheckHealthAsync()));
+        counter["DescribeTable"].Should().Be(1, "100 checks within the cache period");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await health.CheckHealthAsync();
+
+        counter["DescribeTable"].Should().Be(2, "the cached result is replaced once it is 5 s old");
+        first.Concat(cached).Should().OnlyContain(r => r.Status == HealthStatus.Healthy);
+    }
+
     private async Task<HealthCheckResult> CheckAsync(IAmazonDynamoDB client, string table, HealthStatus failureStatus = HealthStatus.Unhealthy, TimeSpan? timeout = null)
     {
         var store = TestStores.DynamoDb(client, table, _time);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Sessions.Hosting;
 
 namespace Sessions.Tests.Hosting;
@@ -24,7 +25,7 @@ internal sealed class SweeperFleet : IAsyncDisposable
     private int _running;
     private int _maxRunning;
 
-    public SweeperFleet(FakeTimeProvider time, int hosts, Action<IServiceCollection> addStore, Action<SessionExpirySweeperOptions> configure)
+    public SweeperFleet(FakeTimeProvider time, int hosts, Action<IServiceCollection> addStore, Action<SessionExpirySweeperOptions> configure, TimeSpan[]? clockOffsets = null)
     {
         _time = time;
         _listener.ShouldListenTo = source => source.Name == SessionDiagnostics.ActivitySourceName;
@@ -55,7 +56,7 @@ internal sealed class SweeperFleet : IAsyncDisposable
 
         for (var i = 0; i < hosts; i++)
         {
-            _hosts.Add(new Host(_prefix + i, time, addStore, configure));
+            _hosts.Add(new Host(_prefix + i, new HostClock(time, clockOffsets?[i] ?? TimeSpan.Zero), addStore, configure));
         }
     }
 
@@ -106,6 +107,15 @@ internal sealed class SweeperFleet : IAsyncDisposable
         }
     }
 
+    /// <summary>Gets the clock of a host, to set it off.</summary>
+    public HostClock ClockOf(string name) => _hosts.Single(h => h.Name == name).Clock;
+
+    /// <summary>Gets what the sweeper of a host logged.</summary>
+    public ListLogger<SessionExpirySweeper> LogOf(string name) => _hosts.Single(h => h.Name == name).Log;
+
+    /// <summary>Gets the services of a host (its health checks).</summary>
+    public IServiceProvider ServicesOf(string name) => _hosts.Single(h => h.Name == name).Services;
+
     /// <summary>The host dies where it stands, holding whatever it holds.</summary>
     public void Kill(string name) => _hosts.Single(h => h.Name == name).Clock.Kill();
 
@@ -148,12 +158,13 @@ internal sealed class SweeperFleet : IAsyncDisposable
 
     private sealed class Host
     {
-        public Host(string name, FakeTimeProvider time, Action<IServiceCollection> addStore, Action<SessionExpirySweeperOptions> configure)
+        public Host(string name, HostClock clock, Action<IServiceCollection> addStore, Action<SessionExpirySweeperOptions> configure)
         {
             Name = name;
-            Clock = new HostClock(time);
+            Clock = clock;
             var services = new ServiceCollection();
             services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<ILogger<SessionExpirySweeper>>(Log);
             addStore(services);
             services.AddSessionExpirySweeper(options =>
             {
@@ -161,12 +172,14 @@ internal sealed class SweeperFleet : IAsyncDisposable
                 options.InstanceName = name;
             });
             Services = services.BuildServiceProvider();
-            Sweeper = Services.GetServices<IHostedService>().Single();
+            Sweeper = Services.GetServices<IHostedService>().OfType<SessionExpirySweeper>().Single();
         }
 
         public string Name { get; }
 
         public HostClock Clock { get; }
+
+        public ListLogger<SessionExpirySweeper> Log { get; } = new();
 
         public ServiceProvider Services { get; }
 

@@ -6,9 +6,10 @@ using Moq;
 namespace Sessions.Tests.Reliability;
 
 /// <summary>
-/// Writes that were applied but whose answer was lost, then retried by the SDK (or by the caller): Create and Revoke
-/// recognise their own result and succeed; a different session or revocation is still refused; Touch counts at most
-/// one extra request.
+/// Writes that were applied but whose answer was lost, then retried by the SDK (or by the caller): every write recognises
+/// its own effect by its writer slot's number and returns it — Create its session, Update its version, Revoke and Expire
+/// their transition, Touch its one count — never a conflict or a second effect; a different session or revocation is
+/// still refused.
 /// </summary>
 public abstract class AmbiguousRetryTests(DynamoDbServerFixture server, ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
@@ -173,7 +174,7 @@ public abstract class AmbiguousRetryTests(DynamoDbServerFixture server, ITestOut
     }
 
     [Fact]
-    public async Task Touch_applied_but_answer_lost_counts_at_most_one_extra_request()
+    public async Task Touch_applied_but_answer_lost_is_counted_once()
     {
         var session = await _setup.CreateAsync(NewSession());
         var lost = 0;
@@ -189,14 +190,31 @@ public abstract class AmbiguousRetryTests(DynamoDbServerFixture server, ITestOut
         }
 
         var touched = await _setup.GetAsync(session.Id);
-        touched.RequestCount.Should().BeInRange(3, 4, "a Touch whose answer was lost is counted at most twice");
-        touched.RequestCount.Should().Be(faults.Attempts.Count(a => a.Operation == "UpdateItem"), "every applied attempt counts once");
+        touched.RequestCount.Should().Be(3, "the SDK sent the second Touch twice, and the table applied it once");
+        faults.Attempts.Count(a => a.Operation == "UpdateItem").Should().Be(4);
         touched.LastAccessAt.Should().Be(_time.GetUtcNow());
+        Requests(faults).Should().Equal((await server.CapabilitiesAsync()).ReturnsOldItemOnConditionFailure
+            ? ["UpdateItem", "UpdateItem", "UpdateItem", "UpdateItem"]
+            : ["UpdateItem", "UpdateItem", "UpdateItem", "GetItem", "UpdateItem"]);
         Report("Touch", faults);
     }
 
     [Fact]
-    public async Task Touch_applied_but_answer_lost_whose_retry_meets_a_revocation_throws_SessionRevokedException()
+    public async Task Touches_sent_at_once_whose_first_answers_are_all_lost_are_each_counted_exactly_once()
+    {
+        var session = await _setup.CreateAsync(NewSession());
+        var faults = new ScriptedFaultHandler(LoseFirst("UpdateItem"));
+        var first = StoreWithSdkRetries(faults);
+        var second = StoreWithSdkRetries(new ScriptedFaultHandler(LoseFirst("UpdateItem")));
+
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).TouchAsync(session.Id))));
+
+        (await _setup.GetAsync(session.Id)).RequestCount.Should().Be(24, "every Touch was applied once, however often it was sent");
+        Report("Touch", faults);
+    }
+
+    [Fact]
+    public async Task Touch_applied_but_answer_lost_whose_retry_meets_a_revocation_returns_the_touch_it_made_and_counts_it_once()
     {
         var session = await _setup.CreateAsync(NewSession());
         var faults = new ScriptedFaultHandler(LoseFirst("UpdateItem"))
@@ -209,13 +227,72 @@ public abstract class AmbiguousRetryTests(DynamoDbServerFixture server, ITestOut
                 }
             },
         };
+        var store = StoreWithSdkRetries(faults);
 
-        var act = () => StoreWithSdkRetries(faults).TouchAsync(session.Id);
+        // The Touch took effect before the revocation: it was served then, and says so; the next one is refused.
+        await store.TouchAsync(session.Id);
 
-        await act.Should().ThrowAsync<SessionRevokedException>("the caller must stop serving, whatever the first attempt did");
         var stored = await _setup.GetAsync(session.Id);
-        stored.RequestCount.Should().Be(1, "the first attempt was applied before the revocation, the retry was refused");
+        stored.RequestCount.Should().Be(1, "the first attempt was applied before the revocation, the retry was not");
+        stored.Status.Should().Be(SessionStatus.Revoked);
+        await FluentActions.Awaiting(() => store.TouchAsync(session.Id)).Should().ThrowAsync<SessionRevokedException>();
+        (await _setup.GetAsync(session.Id)).RequestCount.Should().Be(1);
         Report("Touch", faults);
+    }
+
+    [Fact]
+    public async Task Update_applied_but_answer_lost_returns_the_update_it_made_not_a_conflict()
+    {
+        var session = await _setup.CreateAsync(NewSession());
+        var faults = new ScriptedFaultHandler(LoseFirst("UpdateItem"));
+        var renewed = session with { ExpiresAt = session.ExpiresAt.AddHours(1), SourceIdentity = "renewed" };
+
+        var updated = await StoreWithSdkRetries(faults).UpdateAsync(renewed);
+
+        updated.Version.Should().Be(2, "the update was applied once");
+        updated.ExpiresAt.Should().Be(renewed.ExpiresAt);
+        (await _setup.GetAsync(session.Id)).Should().Be(updated);
+        Requests(faults).Should().Equal(await WithFallbackReadAsync("UpdateItem", "UpdateItem"));
+        Report("Update", faults);
+    }
+
+    [Fact]
+    public async Task Update_applied_but_answer_lost_then_changed_again_before_the_retry_still_returns_its_own_update()
+    {
+        var session = await _setup.CreateAsync(NewSession());
+        var faults = new ScriptedFaultHandler(LoseFirst("UpdateItem"))
+        {
+            OnAttempt = async attempt =>
+            {
+                if (attempt is { Operation: "UpdateItem", Attempt: 2 })
+                {
+                    var current = await _setup.GetAsync(session.Id);
+                    await _setup.UpdateAsync(current with { SourceIdentity = "someone else" });
+                }
+            },
+        };
+
+        var updated = await StoreWithSdkRetries(faults).UpdateAsync(session with { SourceIdentity = "mine" });
+
+        updated.Version.Should().Be(2, "it reports the version its own write made");
+        updated.SourceIdentity.Should().Be("mine");
+        (await _setup.GetAsync(session.Id)).Should().Match<ServerSession>(s => s.Version == 3 && s.SourceIdentity == "someone else");
+        Report("Update", faults);
+    }
+
+    [Fact]
+    public async Task Expire_applied_but_answer_lost_returns_the_expiry_it_made_not_already_expired()
+    {
+        var session = await _setup.CreateAsync(NewSession());
+        var faults = new ScriptedFaultHandler(LoseFirst("UpdateItem"));
+
+        var expired = await StoreWithSdkRetries(faults).ExpireAsync(session.Id);
+
+        expired.Status.Should().Be(SessionStatus.Expired);
+        expired.Version.Should().Be(2);
+        (await _setup.GetAsync(session.Id)).Should().Be(expired);
+        await FluentActions.Awaiting(() => _setup.ExpireAsync(session.Id)).Should().ThrowAsync<SessionExpiredException>("another Expire is refused as before");
+        Report("Expire", faults);
     }
 
     [Fact]

@@ -112,21 +112,22 @@ public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutp
         var old = (await server.Client.GetItemAsync(new GetItemRequest { TableName = _table, Key = SessionItem.Key(created.Id), ConsistentRead = true })).Item;
         var at = _time.GetUtcNow().AddMinutes(1);
         var requests = new SessionRequests(_table, TimeSpan.FromHours(1));
+        using var slot = new WriteSlots().Acquire(created.Id);
         var reactivated = stored with { Status = SessionStatus.Active, RevokedBy = null, RevokedReason = null, ExpiresAt = stored.ExpiresAt.AddDays(1), SourceIdentity = "reactivated" };
 
         // What a client that skipped every check would send: the store's own requests, first tries and judged retries.
         var writes = new List<(string Name, UpdateItemRequest Request)>();
         foreach (var version in new[] { created.Version, stored.Version, 0 })
         {
-            writes.Add(($"Update to Active at version {version}", requests.Update(reactivated with { Version = version }, at)));
-            writes.Add(($"Judged update to Active at version {version}", requests.UpdateJudged(reactivated with { Version = version }, at, old)));
+            writes.Add(($"Update to Active at version {version}", requests.Update(reactivated with { Version = version }, at, slot)));
+            writes.Add(($"Judged update to Active at version {version}", requests.UpdateJudged(reactivated with { Version = version }, at, old, slot)));
         }
 
-        writes.Add(("Touch", requests.Touch(created.Id, at)));
-        writes.Add(("Judged touch", requests.TouchJudged(created.Id, at, stored.ExpiresAt, old[SessionItem.ExpiresAt])));
-        writes.Add(("Revoke", requests.Revoke(created.Id, "mallory", "overwrite", at)));
-        writes.Add(("Revoke resetting the version", SessionRequests.ResettingVersion(requests.Revoke(created.Id, "mallory", "overwrite", at))));
-        writes.Add(("Expire", requests.Expire(created.Id, at)));
+        writes.Add(("Touch", requests.Touch(created.Id, at, slot)));
+        writes.Add(("Judged touch", requests.TouchJudged(created.Id, at, stored.ExpiresAt, old[SessionItem.ExpiresAt], slot)));
+        writes.Add(("Revoke", requests.Revoke(created.Id, "mallory", "overwrite", at, slot)));
+        writes.Add(("Revoke resetting the version", SessionRequests.ResettingVersion(requests.Revoke(created.Id, "mallory", "overwrite", at, slot))));
+        writes.Add(("Expire", requests.Expire(created.Id, at, slot)));
 
         foreach (var (name, request) in writes)
         {
