@@ -14,6 +14,8 @@ internal static class SessionRules
     {
         null => new SessionNotFoundException(id),
         { Status: SessionStatus.Active } when stored.IsExpiredAt(now) => new SessionExpiredException(id, stored.ExpiresAt),
+        { Status: SessionStatus.Active, RequestCount: long.MaxValue } => new SessionCorruptException(
+            id, "request_count", $"Stored session '{id}' is corrupt: attribute 'request_count' is at its largest value ({long.MaxValue}); the session is not served rather than counted past it."),
         _ => RefuseNotActive(id, stored),
     };
 

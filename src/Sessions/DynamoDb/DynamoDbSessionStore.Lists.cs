@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Logging;
 using Sessions.Paging;
 
 namespace Sessions.DynamoDb;
@@ -24,15 +25,38 @@ public sealed partial class DynamoDbSessionStore
             }
             while (startKey is not null);
 
+            // An item that cannot be read as a session is never served (Touch refuses it): it is logged and passed over,
+            // so that it cannot hide the instance's readable session.
             IEnumerable<ServerSession> candidates = ids.Count switch
             {
                 0 => [],
-                1 => await ReadAsync(ids[0], ct).ConfigureAwait(false) is { } one ? [one] : [],
-                _ => (await _batchReader.ReadAsync(ids, onCorrupt: null, ct).ConfigureAwait(false)).Values,
+                1 => await ReadReadableAsync(ids[0], ct).ConfigureAwait(false) is { } one ? [one] : [],
+                _ => (await _batchReader.ReadAsync(ids, PassOver, ct).ConfigureAwait(false)).Values,
             };
 
             return SessionList.ActiveOf(serverInstanceId).Newest(candidates);
         }, cancellationToken);
+    }
+
+    private async Task<ServerSession?> ReadReadableAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SessionCorruptException corrupt)
+        {
+            PassOver(corrupt);
+            return null;
+        }
+    }
+
+    private void PassOver(SessionCorruptException corrupt)
+    {
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            Log.PassedOverUnreadable(_logger, SessionStoreOperations.FindActiveByServerInstance, _tableName, corrupt.Message);
+        }
     }
 
     /// <inheritdoc />

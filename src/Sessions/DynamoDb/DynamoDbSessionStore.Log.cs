@@ -13,5 +13,9 @@ public sealed partial class DynamoDbSessionStore
     {
         [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "{Operation} on table {TableName}: the failed condition returned no old item for session {SessionId}; reading it")]
         public static partial void ReadingAfterFailedCondition(ILogger logger, string operation, string tableName, string sessionId);
+
+        // The problem is a SessionCorruptException's message, escaped where it was built.
+        [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Operation} on table {TableName} passed over an item it cannot read: {Problem}")]
+        public static partial void PassedOverUnreadable(ILogger logger, string operation, string tableName, string problem);
     }
 }

@@ -70,10 +70,15 @@ internal static class SessionItem
     public static ServerSession FromItem(Dictionary<string, AttributeValue> item)
     {
         var id = item.TryGetValue(Id, out var idValue) && idValue.S is { } s ? s : throw Corrupt(null, Id, "is missing or not a string");
+        if (!SessionId.IsValid(id))
+        {
+            throw Corrupt(id, Id, "is not 16 lower-case hex characters");
+        }
+
         var status = SessionStatusExtensions.TryParseStorageString(ReadString(item, id, Status), out var parsed)
             ? parsed
             : throw Corrupt(id, Status, $"holds an unknown status '{item[Status].S}'");
-        return new ServerSession
+        return Checked(new ServerSession
         {
             Id = id,
             User = ReadString(item, id, User),
@@ -91,7 +96,45 @@ internal static class SessionItem
             // A revocation may give an empty reason; other writers store "" for the reason of a session never revoked.
             RevokedReason = ReadOptionalString(item, id, RevokedReason, emptyIsAbsent: status != SessionStatus.Revoked),
             Version = ReadOptionalCount(item, id, Version),
-        };
+        });
+    }
+
+    /// <summary>
+    /// Refuses a session no write of the library could have stored, so that whatever a read returns can be written back:
+    /// the rules <c>SessionArguments</c> applies before a write, told as damage to the item.
+    /// </summary>
+    private static ServerSession Checked(ServerSession session)
+    {
+        var id = session.Id;
+        foreach (var (name, value, limit) in new[]
+        {
+            (User, session.User, SessionArguments.MaxKeyBytes),
+            (Profile, session.Profile, SessionArguments.MaxKeyBytes),
+            (ServerInstanceId, session.ServerInstanceId, SessionArguments.MaxKeyBytes),
+            (SourceIdentity, session.SourceIdentity, SessionArguments.MaxTextBytes),
+            (RevokedBy, session.RevokedBy, SessionArguments.MaxTextBytes),
+            (RevokedReason, session.RevokedReason, SessionArguments.MaxTextBytes),
+        })
+        {
+            if (value is not null && value.Length > limit / 3 && System.Text.Encoding.UTF8.GetByteCount(value) > limit)
+            {
+                throw Corrupt(id, name, $"holds {System.Text.Encoding.UTF8.GetByteCount(value)} UTF-8 bytes, more than the {limit} the library writes");
+            }
+        }
+
+        if (session.ExpiresAt <= session.StartedAt)
+        {
+            throw Corrupt(id, ExpiresAt, $"is not after '{StartedAt}' ({SessionTimestamp.Format(session.ExpiresAt)} <= {SessionTimestamp.Format(session.StartedAt)})");
+        }
+
+        if (session.Status == SessionStatus.Active && (session.RevokedBy is not null || session.RevokedReason is not null))
+        {
+            throw Corrupt(id, session.RevokedBy is not null ? RevokedBy : RevokedReason, "is set on an Active session; only a revocation sets it");
+        }
+
+        return session.Version == long.MaxValue
+            ? throw Corrupt(id, Version, "is at its largest value; no write can count it up")
+            : session;
     }
 
     /// <summary>

@@ -15,6 +15,19 @@ public abstract partial class SessionStoreConformanceTests
     }
 
     [Fact]
+    public async Task Touch_of_a_session_whose_count_is_at_its_largest_value_is_refused_as_corrupt_and_the_count_never_wraps()
+    {
+        var stored = await Store.CreateAsync(NewSession() with { RequestCount = long.MaxValue });
+
+        var error = (await FluentActions.Awaiting(() => Store.TouchAsync(stored.Id)).Should().ThrowAsync<SessionCorruptException>()).Which;
+
+        error.AttributeName.Should().Be("request_count");
+        error.SessionId.Should().Be(stored.Id);
+        (await Store.GetAsync(stored.Id)).RequestCount.Should().Be(long.MaxValue);
+        (await Store.RevokeAsync(stored.Id, "ops", "counter at its end")).Status.Should().Be(SessionStatus.Revoked, "revocation still works");
+    }
+
+    [Fact]
     public async Task Touch_of_a_missing_session_throws_SessionNotFoundException()
     {
         var act = () => Store.TouchAsync(SessionId.New());

@@ -2,46 +2,56 @@ namespace Sessions.Tests.Reliability;
 
 /// <summary>
 /// Items written raw into the table with missing attributes, wrong attribute types, an unknown status, unparsable
-/// timestamps or a negative count: every read of the one item that meets one — Get, FindActiveByServerInstance and
-/// Touch whenever its condition sees the damage — fails with <see cref="SessionCorruptException"/> naming the item and
-/// the attribute; every list whose index holds it reports it beside the sessions it could read. Never a crash, never a
+/// timestamps or a negative count: every read of the one item that meets one — Get and Touch — fails with <see cref="SessionCorruptException"/> naming the item and the attribute, so a value the reader
+/// refuses is never served; every list whose index holds it reports it beside the sessions it could read, and
+/// FindActiveByServerInstance passes over it to the instance's newest readable session. Never a crash, never a
 /// page that quietly leaves the item out, never a list that fails as a whole.
 /// </summary>
 public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutputHelper output)
 {
     private static readonly DateTimeOffset s_now = new(2039, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly Dictionary<string, (string Attribute, Action<Dictionary<string, AttributeValue>> Corrupt, bool TouchSeesIt)> s_cases = new()
+    private static readonly Dictionary<string, (string Attribute, Action<Dictionary<string, AttributeValue>> Corrupt)> s_cases = new()
     {
-        ["missing user"] = (SessionItem.User, item => item.Remove(SessionItem.User), false),
-        ["missing profile"] = (SessionItem.Profile, item => item.Remove(SessionItem.Profile), false),
-        ["missing server instance"] = (SessionItem.ServerInstanceId, item => item.Remove(SessionItem.ServerInstanceId), false),
-        ["missing status"] = (SessionItem.Status, item => item.Remove(SessionItem.Status), true),
-        ["missing started_at"] = (SessionItem.StartedAt, item => item.Remove(SessionItem.StartedAt), false),
-        ["missing expires_at"] = (SessionItem.ExpiresAt, item => item.Remove(SessionItem.ExpiresAt), true),
-        ["missing created_at"] = (SessionItem.CreatedAt, item => item.Remove(SessionItem.CreatedAt), false),
-        ["unknown status"] = (SessionItem.Status, item => item[SessionItem.Status] = SessionItem.S("paused"), true),
-        ["status in upper case"] = (SessionItem.Status, item => item[SessionItem.Status] = SessionItem.S("ACTIVE"), true),
-        ["started_at a number"] = (SessionItem.StartedAt, item => item[SessionItem.StartedAt] = SessionItem.N(1_700_000_000), false),
-        ["expires_at a number"] = (SessionItem.ExpiresAt, item => item[SessionItem.ExpiresAt] = SessionItem.N(4_000_000_000), true),
-        ["last_access_at a number"] = (SessionItem.LastAccessAt, item => item[SessionItem.LastAccessAt] = SessionItem.N(1), false),
-        ["updated_at a boolean"] = (SessionItem.UpdatedAt, item => item[SessionItem.UpdatedAt] = new AttributeValue { BOOL = true }, false),
-        ["request_count a string"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = SessionItem.S("7"), true),
-        ["request_count NULL"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = new AttributeValue { NULL = true }, true),
-        ["version a string"] = (SessionItem.Version, item => item[SessionItem.Version] = SessionItem.S("1"), true),
-        ["version NULL"] = (SessionItem.Version, item => item[SessionItem.Version] = new AttributeValue { NULL = true }, true),
-        ["source_identity a number"] = (SessionItem.SourceIdentity, item => item[SessionItem.SourceIdentity] = SessionItem.N(42), false),
-        ["revoked_by a string set"] = (SessionItem.RevokedBy, item => item[SessionItem.RevokedBy] = new AttributeValue { SS = ["ops", "root"] }, false),
-        ["started_at unparsable"] = (SessionItem.StartedAt, item => item[SessionItem.StartedAt] = SessionItem.S("yesterday"), false),
-        ["expires_at month 13"] = (SessionItem.ExpiresAt, item => item[SessionItem.ExpiresAt] = SessionItem.S("2026-13-01T00:00:00.0000000Z"), true),
-        ["created_at without time"] = (SessionItem.CreatedAt, item => item[SessionItem.CreatedAt] = SessionItem.S("2039-06-01"), false),
-        ["created_at not a time"] = (SessionItem.CreatedAt, item => item[SessionItem.CreatedAt] = SessionItem.S("not a time"), false),
-        ["last_access_at with a 10th fractional digit"] = (SessionItem.LastAccessAt, item => item[SessionItem.LastAccessAt] = SessionItem.S("2039-06-01T11:00:00.1234567891Z"), false),
-        ["updated_at with offset +25:00"] = (SessionItem.UpdatedAt, item => item[SessionItem.UpdatedAt] = SessionItem.S("2039-06-01T11:00:00+25:00"), false),
-        ["negative request_count"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = SessionItem.N(-1), false),
-        ["fractional request_count"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = new AttributeValue { N = "1.5" }, false),
-        ["request_count beyond a long"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = new AttributeValue { N = "99999999999999999999" }, false),
-        ["negative version"] = (SessionItem.Version, item => item[SessionItem.Version] = SessionItem.N(-3), false),
+        ["missing user"] = (SessionItem.User, item => item.Remove(SessionItem.User)),
+        ["missing profile"] = (SessionItem.Profile, item => item.Remove(SessionItem.Profile)),
+        ["missing server instance"] = (SessionItem.ServerInstanceId, item => item.Remove(SessionItem.ServerInstanceId)),
+        ["missing status"] = (SessionItem.Status, item => item.Remove(SessionItem.Status)),
+        ["missing started_at"] = (SessionItem.StartedAt, item => item.Remove(SessionItem.StartedAt)),
+        ["missing expires_at"] = (SessionItem.ExpiresAt, item => item.Remove(SessionItem.ExpiresAt)),
+        ["missing created_at"] = (SessionItem.CreatedAt, item => item.Remove(SessionItem.CreatedAt)),
+        ["unknown status"] = (SessionItem.Status, item => item[SessionItem.Status] = SessionItem.S("paused")),
+        ["status in upper case"] = (SessionItem.Status, item => item[SessionItem.Status] = SessionItem.S("ACTIVE")),
+        ["started_at a number"] = (SessionItem.StartedAt, item => item[SessionItem.StartedAt] = SessionItem.N(1_700_000_000)),
+        ["expires_at a number"] = (SessionItem.ExpiresAt, item => item[SessionItem.ExpiresAt] = SessionItem.N(4_000_000_000)),
+        ["last_access_at a number"] = (SessionItem.LastAccessAt, item => item[SessionItem.LastAccessAt] = SessionItem.N(1)),
+        ["updated_at a boolean"] = (SessionItem.UpdatedAt, item => item[SessionItem.UpdatedAt] = new AttributeValue { BOOL = true }),
+        ["request_count a string"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = SessionItem.S("7")),
+        ["request_count NULL"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = new AttributeValue { NULL = true }),
+        ["version a string"] = (SessionItem.Version, item => item[SessionItem.Version] = SessionItem.S("1")),
+        ["version NULL"] = (SessionItem.Version, item => item[SessionItem.Version] = new AttributeValue { NULL = true }),
+        ["source_identity a number"] = (SessionItem.SourceIdentity, item => item[SessionItem.SourceIdentity] = SessionItem.N(42)),
+        ["revoked_by a string set"] = (SessionItem.RevokedBy, item => item[SessionItem.RevokedBy] = new AttributeValue { SS = ["ops", "root"] }),
+        ["started_at unparsable"] = (SessionItem.StartedAt, item => item[SessionItem.StartedAt] = SessionItem.S("yesterday")),
+        ["expires_at month 13"] = (SessionItem.ExpiresAt, item => item[SessionItem.ExpiresAt] = SessionItem.S("2026-13-01T00:00:00.0000000Z")),
+        ["created_at without time"] = (SessionItem.CreatedAt, item => item[SessionItem.CreatedAt] = SessionItem.S("2039-06-01")),
+        ["created_at not a time"] = (SessionItem.CreatedAt, item => item[SessionItem.CreatedAt] = SessionItem.S("not a time")),
+        ["last_access_at with a 10th fractional digit"] = (SessionItem.LastAccessAt, item => item[SessionItem.LastAccessAt] = SessionItem.S("2039-06-01T11:00:00.1234567891Z")),
+        ["updated_at with offset +25:00"] = (SessionItem.UpdatedAt, item => item[SessionItem.UpdatedAt] = SessionItem.S("2039-06-01T11:00:00+25:00")),
+        ["negative request_count"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = SessionItem.N(-1)),
+        ["fractional request_count"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = new AttributeValue { N = "1.5" }),
+        ["request_count beyond a long"] = (SessionItem.RequestCount, item => item[SessionItem.RequestCount] = new AttributeValue { N = "99999999999999999999" }),
+        ["negative version"] = (SessionItem.Version, item => item[SessionItem.Version] = SessionItem.N(-3)),
+        ["version at its largest"] = (SessionItem.Version, item => item[SessionItem.Version] = SessionItem.N(long.MaxValue)),
+        ["expires_at of the stored shape with month, day and hour 99"] = (SessionItem.ExpiresAt, item => item[SessionItem.ExpiresAt] = SessionItem.S("9999-99-99T99:99:99.9999999Z")),
+        ["expires_at hour 25"] = (SessionItem.ExpiresAt, item => item[SessionItem.ExpiresAt] = SessionItem.S("2039-06-01T25:00:00.0000000Z")),
+        ["expires_at day 32"] = (SessionItem.ExpiresAt, item => item[SessionItem.ExpiresAt] = SessionItem.S("2039-06-32T12:00:00.0000000Z")),
+        ["last_access_at with a space for the T"] = (SessionItem.LastAccessAt, item => item[SessionItem.LastAccessAt] = SessionItem.S("2039-06-01 11:00:00")),
+        ["expires_at not after started_at"] = (SessionItem.ExpiresAt, item => item[SessionItem.ExpiresAt] = item[SessionItem.StartedAt]),
+        ["revoked_by on an Active session"] = (SessionItem.RevokedBy, item => item[SessionItem.RevokedBy] = SessionItem.S("ops")),
+        ["revoked_reason on an Active session"] = (SessionItem.RevokedReason, item => item[SessionItem.RevokedReason] = SessionItem.S("why")),
+        ["source_identity of 5,000 bytes"] = (SessionItem.SourceIdentity, item => item[SessionItem.SourceIdentity] = SessionItem.S(new string('s', 5_000))),
+        ["server instance of 1,500 bytes"] = (SessionItem.ServerInstanceId, item => item[SessionItem.ServerInstanceId] = SessionItem.S(new string('i', 1_500))),
     };
 
     public static TheoryData<string> Cases => [.. s_cases.Keys];
@@ -50,7 +60,7 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
     [MemberData(nameof(Cases))]
     public async Task A_corrupt_item_fails_every_read_that_meets_it_with_SessionStoreException_naming_item_and_attribute(string corruption)
     {
-        var (attribute, corrupt, touchSeesIt) = s_cases[corruption];
+        var (attribute, corrupt) = s_cases[corruption];
         var table = await server.CreateTableAsync();
         var store = TestStores.DynamoDb(server.Client, table, new FakeTimeProvider(s_now));
         var tag = Guid.NewGuid().ToString("N")[..8];
@@ -84,15 +94,7 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
             }
         }
 
-        if (status == "active" && item.ContainsKey(SessionItem.ServerInstanceId))
-        {
-            reads.Add(("FindActiveByServerInstance", () => store.FindActiveByServerInstanceAsync(session.ServerInstanceId)));
-        }
 
-        if (touchSeesIt)
-        {
-            reads.Add(("Touch", () => store.TouchAsync(session.Id)));
-        }
 
         foreach (var (operation, read) in reads)
         {
@@ -115,6 +117,16 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
             page.Items.Select(s => s.Id).Should().Contain(healthy.Id, $"{operation} still lists the sessions it could read");
         }
 
+        (await store.FindActiveByServerInstanceAsync(healthy.ServerInstanceId)).Should().Be(healthy, "an item that cannot be read (and so never serves) is passed over");
+
+        // Touch reads the old item back and refuses what any read refuses, naming it. Its condition refuses some damage
+        // before writing; other damage it finds only in the old item after its write (which may even overwrite it).
+        var touchError = (await FluentActions.Awaiting(() => store.TouchAsync(session.Id)).Should().ThrowAsync<SessionCorruptException>("Touch meets the item")).Which;
+        touchError.AttributeName.Should().Be(attribute);
+        touchError.SessionId.Should().Be(session.Id);
+        touchError.Operation.Should().Be("Touch");
+        touchError.Message.Should().Contain(session.Id).And.Contain($"'{attribute}'");
+
         (await store.GetAsync(healthy.Id)).Should().Be(healthy, "a corrupt item does not affect its neighbours");
         output.WriteLine($"{corruption}: {string.Join(", ", reads.Select(r => r.Operation).Concat(lists.Select(l => l.Operation)))}");
 
@@ -133,6 +145,39 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
         }
 
         output.WriteLine($"{corruption}: Revoke {(revoke is null ? "succeeded" : revoke.Message)}; Touch: {touch!.GetType().Name}");
+    }
+
+    [Theory]
+    [InlineData("NOT-A-SESSION-ID")]
+    [InlineData("0123456789ABCDEF")]
+    [InlineData("line\nbreak\u001b[2J")]
+    public async Task An_item_whose_id_is_not_a_session_id_is_reported_by_every_list_with_its_id_escaped(string id)
+    {
+        id = System.Text.RegularExpressions.Regex.Unescape(id);
+        var table = await server.CreateTableAsync();
+        var store = TestStores.DynamoDb(server.Client, table, new FakeTimeProvider(s_now));
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var healthy = await store.CreateAsync(ServerSession.Start($"user-{tag}", $"profile-{tag}", $"instance-{tag}", "svc", TimeSpan.FromHours(1), s_now.AddMinutes(-2)));
+        var item = SessionItem.ToItem(healthy with { Id = SessionId.New(), CreatedAt = s_now.AddMinutes(-1) }, TimeSpan.FromHours(1));
+        item[SessionItem.Id] = SessionItem.S(id);
+        await server.Client.PutItemAsync(new PutItemRequest { TableName = table, Item = item });
+
+        foreach (var page in new[]
+        {
+            await store.ListByUserAsync(healthy.User),
+            await store.ListByProfileAsync(healthy.Profile),
+            await store.ListByStatusAsync(SessionStatus.Active),
+            await store.ListByTimeRangeAsync(s_now.AddHours(-1), s_now),
+        })
+        {
+            page.Items.Should().ContainSingle().Which.Should().Be(healthy);
+            var error = page.Unreadable.Should().ContainSingle().Which;
+            error.SessionId.Should().Be(id);
+            error.AttributeName.Should().Be(SessionItem.Id);
+            error.Message.Should().NotContainAny("\n", "\u001b").And.Contain("is not 16 lower-case hex characters");
+        }
+
+        (await store.FindActiveByServerInstanceAsync(healthy.ServerInstanceId)).Should().Be(healthy, "the newest readable Active session of the instance");
     }
 
     [Fact]
