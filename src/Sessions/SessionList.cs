@@ -87,8 +87,14 @@ internal sealed class SessionList
             return _ => all;
         }
 
-        // Newest first: a session comes after the cursor when it is older, or as old with a smaller id.
-        var (time, id) = (SessionTimestamp.Parse(cursor.CreatedAt!), cursor.Id);
+        // Newest first: a session comes after the cursor when it is older, or as old with a smaller id. The store that
+        // judges sessions in memory only ever writes positions in the stored form: any other was not its own.
+        if (!SessionTimestamp.TryParse(cursor.CreatedAt, out var time))
+        {
+            throw PageToken.Invalid("its position is not a stored item");
+        }
+
+        var id = cursor.Id;
         return s => s.CreatedAt < time || (s.CreatedAt == time && string.CompareOrdinal(s.Id, id) < 0);
     }
 

@@ -153,10 +153,11 @@ public sealed class InMemorySessionStore : ISessionStore
         }
 
         var limit = (page ?? PageRequest.First).EffectiveLimit;
+        var after = SessionList.After(cursor);
         return Run(list.Operation, null, () =>
         {
             // One more than the page, to know whether a next page exists.
-            var matching = list.Page(Snapshot().Where(SessionList.After(cursor)), limit + 1);
+            var matching = list.Page(Snapshot().Where(after), limit + 1);
             if (matching.Count <= limit)
             {
                 return new SessionPage(matching, null);

@@ -24,8 +24,14 @@ internal static class PageToken
     private const int ChecksumLength = 8;
     private const string ParamName = "page";
 
-    /// <summary>The longest key DynamoDB stores: a partition key of 2,048 bytes (a sort key holds at most 1,024).</summary>
+    /// <summary>The longest key DynamoDB stores: a partition key (the table's <c>id</c>) of 2,048 bytes.</summary>
     private const int MaxKeyBytes = 2048;
+
+    /// <summary>The longest sort key DynamoDB stores (an index's <c>created_at</c>): 1,024 bytes.</summary>
+    private const int MaxSortKeyBytes = 1024;
+
+    /// <summary>Decodes UTF-8 strictly: a token whose text is not valid UTF-8 was not written by <see cref="Encode"/>.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The only characters <see cref="Encode"/> writes (base64url without padding).</summary>
     private static readonly SearchValues<char> TokenCharacters =
@@ -136,9 +142,12 @@ internal static class PageToken
             case PageCursorState.Done:
                 return PageCursor.Done;
             case PageCursorState.After:
-                var createdAt = ReadString(ref reader);
-                var id = ReadString(ref reader);
-                return SessionTimestamp.TryParse(createdAt, out _) && id.Length > 0
+                // A position is an index key as DynamoDB returned it: an id of 1 to 2,048 bytes and a created_at of 1 to
+                // 1,024 bytes (another writer's created_at may be in any form, even none the reader accepts, and paging
+                // must still go past it). Anything else never came from a store: refused here, before any request.
+                var createdAt = ReadString(ref reader, MaxSortKeyBytes);
+                var id = ReadString(ref reader, MaxKeyBytes);
+                return createdAt.Length > 0 && id.Length > 0
                     ? PageCursor.After(createdAt, id)
                     : throw Invalid("its position is not a stored item");
             default:
@@ -146,7 +155,7 @@ internal static class PageToken
         }
     }
 
-    /// <summary>Writes a string as its UTF-8 length (two bytes, big-endian) and bytes; longer strings than any key are refused.</summary>
+    /// <summary>Writes a string as its UTF-8 length (two bytes, big-endian) and bytes; a string longer than any key DynamoDB stores is refused.</summary>
     private static void AddString(List<byte> buffer, string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
@@ -160,7 +169,7 @@ internal static class PageToken
         buffer.AddRange(bytes);
     }
 
-    private static string ReadString(ref ReadOnlySpan<byte> reader)
+    private static string ReadString(ref ReadOnlySpan<byte> reader, int maxBytes)
     {
         if (reader.Length < 2 || reader.Length < 2 + ((reader[0] << 8) | reader[1]))
         {
@@ -168,7 +177,21 @@ internal static class PageToken
         }
 
         var length = (reader[0] << 8) | reader[1];
-        var value = Encoding.UTF8.GetString(reader.Slice(2, length));
+        if (length > maxBytes)
+        {
+            throw Invalid($"its position holds a key of {length} bytes, more than DynamoDB stores ({maxBytes})");
+        }
+
+        string value;
+        try
+        {
+            value = StrictUtf8.GetString(reader.Slice(2, length));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Invalid("its position is not valid UTF-8 text");
+        }
+
         reader = reader[(2 + length)..];
         return value;
     }
@@ -187,7 +210,7 @@ internal static class PageToken
     }
 
 #pragma warning disable CA2208 // The token arrives inside the caller's 'page' argument, which is the parameter to name.
-    private static ArgumentException Invalid(string why) =>
+    internal static ArgumentException Invalid(string why) =>
         new($"The continuation token is not valid for this query: {why}. Pass the token of the previous page of the same query, or none for the first page.", ParamName);
 #pragma warning restore CA2208
 

@@ -181,12 +181,23 @@ public sealed class PageTokenTests
     }
 
     [Fact]
-    public void A_well_formed_token_whose_cursor_is_not_a_stored_position_is_rejected()
+    public void A_position_at_an_index_key_another_writer_left_in_any_form_decodes_so_that_paging_goes_past_it()
     {
-        // A checksummed payload that the encoder would never write (an After cursor with an unparsable time) is still refused.
-        var token = PageToken.Encode(Query, [PageCursor.After("yesterday", "0123456789abcdef")]);
+        // An index holds created_at as another writer stored it, even in a form the reader refuses: a page may end on it.
+        var token = PageToken.Encode(Query, [PageCursor.After("2026-01-20 02:19:09", "NOT-A-SESSION-ID")]);
 
-        ShouldBeRejected(token, 1, "its cursor time is not a timestamp");
+        PageToken.Decode(Page(token), Query, 1).Should().Equal(PageCursor.After("2026-01-20 02:19:09", "NOT-A-SESSION-ID"));
+    }
+
+    [Fact]
+    public void A_position_the_in_memory_store_never_writes_is_refused_by_its_list_before_anything_is_read()
+    {
+        var token = PageToken.Encode(Query, [PageCursor.After("yesterday", "0123456789abcdef")]);
+        var cursor = PageToken.Decode(Page(token), Query, 1)[0];
+
+        var after = () => SessionList.After(cursor);
+
+        after.Should().Throw<ArgumentException>().WithMessage("*its position is not a stored item*");
     }
 
     /// <summary>Payloads with a valid checksum that the encoder never writes, so only the structure checks can refuse them.</summary>
@@ -199,7 +210,10 @@ public sealed class PageTokenTests
     [InlineData("unknown format version", 1)]
     [InlineData("after cursor with an empty id", 1)]
     [InlineData("after cursor whose id runs past the end", 1)]
-    [InlineData("after cursor whose time is not a timestamp", 1)]
+    [InlineData("after cursor with an empty time", 1)]
+    [InlineData("after cursor whose id is longer than a DynamoDB key (2,048 bytes)", 1)]
+    [InlineData("after cursor whose time is longer than a DynamoDB sort key (1,024 bytes)", 1)]
+    [InlineData("after cursor whose id is not UTF-8", 1)]
     public void A_checksummed_token_with_an_invalid_structure_is_rejected(string defect, int streams)
     {
         var fingerprint = Payload(PageToken.Encode(Query, [PageCursor.Start]))[1..9];
@@ -214,7 +228,10 @@ public sealed class PageTokenTests
             "unknown format version" => Concat([1], fingerprint, [1], start),
             "after cursor with an empty id" => Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20T02:19:09.0000000Z"), Field(string.Empty)),
             "after cursor whose id runs past the end" => Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20T02:19:09.0000000Z"), [0, 16], "0123"u8.ToArray()),
-            "after cursor whose time is not a timestamp" => Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20"), Field("0123456789abcdef")),
+            "after cursor with an empty time" => Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field(string.Empty), Field("0123456789abcdef")),
+            "after cursor whose id is longer than a DynamoDB key (2,048 bytes)" => Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20T02:19:09.0000000Z"), Field(new string('a', 3_000))),
+            "after cursor whose time is longer than a DynamoDB sort key (1,024 bytes)" => Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field(new string('2', 1_025)), Field("0123456789abcdef")),
+            "after cursor whose id is not UTF-8" => Concat([2], fingerprint, [1], [(byte)PageCursorState.After], Field("2026-01-20T02:19:09.0000000Z"), [0, 2, 0xC3, 0x28]),
             _ => throw new ArgumentOutOfRangeException(nameof(defect)),
         };
 

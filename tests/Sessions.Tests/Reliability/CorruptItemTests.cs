@@ -181,6 +181,38 @@ public abstract class CorruptItemTests(DynamoDbServerFixture server, ITestOutput
     }
 
     [Fact]
+    public async Task A_page_that_ends_on_an_item_whose_created_at_is_no_timestamp_goes_on_past_it()
+    {
+        var table = await server.CreateTableAsync();
+        var store = TestStores.DynamoDb(server.Client, table, new FakeTimeProvider(s_now));
+        var user = "past-" + Guid.NewGuid().ToString("N")[..8];
+        var healthy = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            healthy.Add((await store.CreateAsync(ServerSession.Start(user, "p", "i", "svc", TimeSpan.FromHours(1), s_now.AddHours(-i)))).Id);
+        }
+
+        var damaged = SessionItem.ToItem(ServerSession.Start(user, "p", "i", "svc", TimeSpan.FromHours(1), s_now.AddMinutes(-90)), TimeSpan.FromHours(1));
+        damaged[SessionItem.CreatedAt] = SessionItem.S("2039-06-01 10:30:00");
+        await server.Client.PutItemAsync(new PutItemRequest { TableName = table, Item = damaged });
+
+        var listed = new List<string>();
+        var unreadable = new List<string?>();
+        string? token = null;
+        do
+        {
+            var page = await store.ListByUserAsync(user, new PageRequest(1, token));
+            listed.AddRange(page.Items.Select(s => s.Id));
+            unreadable.AddRange(page.Unreadable.Select(e => e.SessionId));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        listed.Should().BeEquivalentTo(healthy);
+        unreadable.Should().Equal(damaged[SessionItem.Id].S);
+    }
+
+    [Fact]
     public async Task A_walk_reports_a_corrupt_item_once_on_its_page_and_lists_every_healthy_one_exactly_once()
     {
         var table = await server.CreateTableAsync();

@@ -26,6 +26,24 @@ public abstract class PageTokenScopeTests(DynamoDbServerFixture server) : IAsync
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// Builds a token as anyone can: the checksum is a plain SHA-256 (SECURITY.md says what it does and does not
+    /// protect), so only the checks of what a token holds can refuse it.
+    /// </summary>
+    private static string Forge(PageQuery query, string createdAt, string id)
+    {
+        static byte[] Field(string value)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+            return [(byte)(bytes.Length >> 8), (byte)bytes.Length, .. bytes];
+        }
+
+        var fingerprint = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"sessions-page-query\0{query.Kind}\0{query.Key}"))[..8];
+        byte[] payload = [2, .. fingerprint, 1, (byte)PageCursorState.After, .. Field(createdAt), .. Field(id)];
+        byte[] token = [.. payload, .. System.Security.Cryptography.SHA256.HashData(payload)[..8]];
+        return System.Buffers.Text.Base64Url.EncodeToString(token);
+    }
+
     [Theory]
     [InlineData("in-memory")]
     [InlineData("DynamoDB")]
@@ -40,6 +58,23 @@ public abstract class PageTokenScopeTests(DynamoDbServerFixture server) : IAsync
 
         await act.Should().ThrowAsync<ArgumentException>();
         _wire.Attempts.Should().HaveCount(sent);
+    }
+
+    [Theory]
+    [InlineData("in-memory", 3_000, 28)]
+    [InlineData("DynamoDB", 3_000, 28)]
+    [InlineData("DynamoDB", 16, 1_500)]
+    public async Task A_forged_token_whose_start_key_DynamoDB_would_refuse_is_refused_before_any_request(string storeName, int idBytes, int createdAtBytes)
+    {
+        var store = Store(storeName);
+        var user = User("forger");
+        var forged = Forge(PageQuery.ForUser(user), new string('2', createdAtBytes), new string('a', idBytes));
+        var sent = _wire.Attempts.Count;
+
+        var act = () => store.ListByUserAsync(user, new PageRequest(10, forged));
+
+        (await act.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("more than DynamoDB stores");
+        _wire.Attempts.Should().HaveCount(sent, "nothing reached the server");
     }
 
     [Theory]
