@@ -23,13 +23,14 @@ internal static class CliApp
     /// <param name="cancellationToken">Cancels the command.</param>
     /// <returns>The exit code (see <see cref="ExitCodes"/>).</returns>
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<StoreConnection, ServiceProvider>? storeFactory = null, CancellationToken cancellationToken = default) =>
-        RunAsync(args, new CliConsole(stdout, stderr), storeFactory, timeProvider: null, cancellationToken);
+        RunAsync(args, new CliConsole(stdout, stderr), storeFactory, timeProvider: null, random: null, cancellationToken);
 
     /// <summary>Runs a command line on <paramref name="console"/>.</summary>
     /// <param name="args">The arguments, without the program name.</param>
     /// <param name="console">Where to write, and which streams are terminals.</param>
     /// <param name="storeFactory">Builds the store for a table; <see cref="StoreFactory.DynamoDb"/> when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock for "now"; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for "now" and for waits; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="random">The source of jitter for retry waits; <see cref="Random.Shared"/> when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the command.</param>
     /// <returns>The exit code (see <see cref="ExitCodes"/>).</returns>
     public static async Task<int> RunAsync(
@@ -37,9 +38,10 @@ internal static class CliApp
         CliConsole console,
         Func<StoreConnection, ServiceProvider>? storeFactory = null,
         TimeProvider? timeProvider = null,
+        Random? random = null,
         CancellationToken cancellationToken = default)
     {
-        var context = new CliContext(console, storeFactory ?? StoreFactory.DynamoDb, timeProvider ?? TimeProvider.System);
+        var context = new CliContext(console, storeFactory ?? StoreFactory.DynamoDb, timeProvider ?? TimeProvider.System, random ?? Random.Shared);
         var root = CreateRootCommand(context);
         var parsed = root.Parse(args);
         var command = CommandPath(parsed);

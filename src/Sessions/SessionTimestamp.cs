@@ -15,6 +15,13 @@ internal static class SessionTimestamp
 
     private const string Pattern = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'";
 
+    /// <summary>
+    /// The largest offset from UTC the reader accepts, either way: 14 hours, the furthest any time zone is (Kiribati, +14:00;
+    /// the furthest west is −12:00). <see cref="KeyRange"/> reaches exactly this far, so every time the reader accepts lies
+    /// in the range a time-range list reads.
+    /// </summary>
+    public const int MaxOffsetMinutes = 14 * 60;
+
     public static string Format(DateTimeOffset value) =>
         string.Create(Length, value.UtcDateTime, static (span, utc) =>
             utc.TryFormat(span, out _, Pattern, CultureInfo.InvariantCulture));
@@ -44,7 +51,7 @@ internal static class SessionTimestamp
     /// </summary>
     public static (string Low, string High) KeyRange(DateTimeOffset from, DateTimeOffset before)
     {
-        var reach = TimeSpan.FromHours(14) + TimeSpan.FromSeconds(1);
+        var reach = TimeSpan.FromMinutes(MaxOffsetMinutes) + TimeSpan.FromSeconds(1);
         var low = from.UtcDateTime < DateTime.MinValue + reach ? DateTimeOffset.MinValue : from - reach;
         var high = before.UtcDateTime > DateTime.MaxValue - reach ? DateTimeOffset.MaxValue : before + reach;
 
@@ -55,7 +62,7 @@ internal static class SessionTimestamp
     public static DateTimeOffset Parse(string value) =>
         TryParse(value, out var result) ? result : throw new FormatException($"'{value}' is not an RFC 3339 timestamp.");
 
-    /// <summary>Parses <c>yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:MM)</c>; digits past the seventh are truncated.</summary>
+    /// <summary>Parses <c>yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:MM)</c> with an offset of at most ±14:00; digits past the seventh are truncated.</summary>
     public static bool TryParse([NotNullWhen(true)] string? value, out DateTimeOffset result) =>
         TryParse(value.AsSpan(), out result) && value is not null;
 
@@ -105,7 +112,7 @@ internal static class SessionTimestamp
         }
         else if (i == s.Length - 6 && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':'
             && TryDigits(s, i + 1, 2, out var offsetHours) && TryDigits(s, i + 4, 2, out var offsetMinutes)
-            && offsetHours <= 14 && offsetMinutes < 60)
+            && offsetMinutes < 60 && (offsetHours * 60) + offsetMinutes <= MaxOffsetMinutes)
         {
             offset = new TimeSpan(offsetHours, offsetMinutes, 0);
             if (s[i] == '-')

@@ -42,15 +42,21 @@ internal static class CommandLineValues
     /// Parses a whole number from 1 to <paramref name="max"/>; anything else is a parse error saying that
     /// <paramref name="option"/> must be <paramref name="what"/> from 1 to <paramref name="max"/>.
     /// </summary>
-    public static Func<ArgumentResult, int> NumberFromOneTo(int max, string option, string what) => result =>
+    public static Func<ArgumentResult, int> NumberFromOneTo(int max, string option, string what) => NumberFromTo(1, max, option, what);
+
+    /// <summary>
+    /// Parses a whole number from <paramref name="min"/> to <paramref name="max"/>; anything else is a parse error saying
+    /// that <paramref name="option"/> must be <paramref name="what"/> from <paramref name="min"/> to <paramref name="max"/>.
+    /// </summary>
+    public static Func<ArgumentResult, int> NumberFromTo(int min, int max, string option, string what) => result =>
     {
         var text = result.Tokens.Single().Value;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
         {
             return value;
         }
 
-        result.AddError($"{option} must be {what} from 1 to {max} (got '{text}').");
+        result.AddError($"{option} must be {what} from {min} to {max} (got '{text}').");
         return 0;
     };
 

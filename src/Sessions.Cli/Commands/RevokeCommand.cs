@@ -24,7 +24,7 @@ internal static class RevokeCommand
             var output = context.Console.Out;
             if (result.GetValue(json))
             {
-                JsonOutput.Write(output, JsonOutput.From(session));
+                JsonOutput.Write(output, SessionRecord.From(session));
             }
             else
             {

@@ -26,7 +26,7 @@ internal static class ShowCommand
                 switch (format)
                 {
                     case OutputFormat.Json:
-                        JsonOutput.Write(context.Console.Out, JsonOutput.From(session));
+                        JsonOutput.Write(context.Console.Out, SessionRecord.From(session));
                         break;
                     case OutputFormat.Csv:
                         CsvOutput.Write(context.Console.Out, [session]);

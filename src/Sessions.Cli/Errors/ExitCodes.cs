@@ -15,7 +15,10 @@ internal static class ExitCodes
     /// <summary>The store failed (throttling, access denied, missing table, unreachable endpoint).</summary>
     public const int StoreFailure = 3;
 
-    /// <summary>A bulk command changed what it could, but failed on some sessions (their ids are printed).</summary>
+    /// <summary>
+    /// A command did what it could but not all of it: a bulk command failed on some sessions, or a list could not read
+    /// some items (their ids are printed on standard error).
+    /// </summary>
     public const int Incomplete = 4;
 
     /// <summary>A defect in the tool itself.</summary>

@@ -3,52 +3,20 @@ using System.Text.Json.Serialization;
 
 namespace Sessions.Cli.Output;
 
-/// <summary>The <c>--json</c> shapes: stable camelCase names, statuses in their stored form, times in ISO 8601 UTC.</summary>
+/// <summary>
+/// The <c>--json</c> shapes: stable camelCase names; a session is a <see cref="SessionRecord"/> (times in the stored
+/// form, an absent text <see langword="null"/>).
+/// </summary>
 internal static class JsonOutput
 {
     public static void Write<T>(TextWriter writer, T value)
     {
         writer.WriteLine(JsonSerializer.Serialize(value, typeof(T), CliJsonContext.Default));
     }
-
-    public static SessionJson From(ServerSession s) => new(
-        s.Id,
-        s.Status.ToStorageString(),
-        s.User,
-        s.Profile,
-        s.ServerInstanceId,
-        s.SourceIdentity,
-        s.StartedAt.ToUniversalTime(),
-        s.LastAccessAt.ToUniversalTime(),
-        s.ExpiresAt.ToUniversalTime(),
-        s.RequestCount,
-        s.CreatedAt.ToUniversalTime(),
-        s.UpdatedAt.ToUniversalTime(),
-        s.RevokedBy,
-        s.RevokedReason,
-        s.Version);
 }
 
-/// <summary>One session in <c>--json</c> output.</summary>
-internal sealed record SessionJson(
-    string Id,
-    string Status,
-    string User,
-    string Profile,
-    string ServerInstanceId,
-    string SourceIdentity,
-    DateTimeOffset StartedAt,
-    DateTimeOffset LastAccessAt,
-    DateTimeOffset ExpiresAt,
-    long RequestCount,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    string? RevokedBy,
-    string? RevokedReason,
-    long Version);
-
 /// <summary>A page of <c>list --json</c>: pass <see cref="NextToken"/> to <c>--next</c>; <see langword="null"/> on the last page.</summary>
-internal sealed record SessionListJson(IReadOnlyList<SessionJson> Items, string? NextToken);
+internal sealed record SessionListJson(IReadOnlyList<SessionRecord> Items, string? NextToken);
 
 /// <summary>
 /// The result of <c>revoke-user --json</c> and <c>expire-stale --json</c>: <see cref="Count"/> sessions changed,
@@ -75,7 +43,7 @@ internal sealed record TableJson(
 internal sealed record TableIndexJson(string Name, IReadOnlyList<string> Key, string? Projection, string? Status);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
-[JsonSerializable(typeof(SessionJson))]
+[JsonSerializable(typeof(SessionRecord))]
 [JsonSerializable(typeof(SessionListJson))]
 [JsonSerializable(typeof(BulkResultJson))]
 [JsonSerializable(typeof(TableJson))]

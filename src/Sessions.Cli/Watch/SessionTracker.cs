@@ -4,7 +4,9 @@ namespace Sessions.Cli.Watch;
 /// Reads the active sessions on each refresh and compares them with the previous refresh: request rates from the
 /// RequestCount deltas over the elapsed time, and an event for each session that started or stopped being active.
 /// A session that left the list is read once (<see cref="ISessionStore.GetAsync"/>) to tell revoked, expired and deleted
-/// apart; one whose expiry time passed while its status is still active counts as expired.
+/// apart; one whose expiry time passed while its status is still active counts as expired. Items the store cannot read
+/// are reported on the frame, not as sessions. A refresh that fails changes nothing: the next one compares with the last
+/// refresh that succeeded.
 /// </summary>
 internal sealed class SessionTracker(ISessionStore store, TimeProvider time)
 {
@@ -13,7 +15,7 @@ internal sealed class SessionTracker(ISessionStore store, TimeProvider time)
 
     public async Task<WatchFrame> RefreshAsync(CancellationToken cancellationToken)
     {
-        var listed = await ListActiveAsync(cancellationToken);
+        var (listed, unreadable) = await ListActiveAsync(cancellationToken);
         var timestamp = time.GetTimestamp();
         var now = time.GetUtcNow();
         var current = new Dictionary<string, Observation>(StringComparer.Ordinal);
@@ -42,7 +44,7 @@ internal sealed class SessionTracker(ISessionStore store, TimeProvider time)
                 continue;
             }
 
-            var (change, stillActive) = await WhyGoneAsync(before.Session, now, cancellationToken);
+            var (change, stillActive) = await WhyGoneAsync(before.Session, now, unreadable, cancellationToken);
             if (change is not null)
             {
                 events.Add(change);
@@ -54,7 +56,7 @@ internal sealed class SessionTracker(ISessionStore store, TimeProvider time)
             }
         }
 
-        var frame = new WatchFrame(now, _first, active, events);
+        var frame = new WatchFrame(now, _first, active, events, unreadable);
         _previous = current;
         _first = false;
         return frame;
@@ -73,7 +75,8 @@ internal sealed class SessionTracker(ISessionStore store, TimeProvider time)
         return new WatchedSession(session, requests, seconds > 0 ? requests / seconds : 0);
     }
 
-    private async Task<(WatchEvent? Change, ServerSession? StillActive)> WhyGoneAsync(ServerSession last, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(WatchEvent? Change, ServerSession? StillActive)> WhyGoneAsync(
+        ServerSession last, DateTimeOffset now, List<SessionCorruptException> unreadable, CancellationToken cancellationToken)
     {
         ServerSession session;
         try
@@ -83,6 +86,16 @@ internal sealed class SessionTracker(ISessionStore store, TimeProvider time)
         catch (SessionNotFoundException)
         {
             return (new WatchEvent(now, WatchEventKind.Deleted, last), null);
+        }
+        catch (SessionCorruptException corrupt)
+        {
+            // Damaged since the last refresh: no longer a session the watch can follow; reported once among the unreadable.
+            if (!unreadable.Exists(u => u.SessionId == corrupt.SessionId))
+            {
+                unreadable.Add(corrupt);
+            }
+
+            return (null, null);
         }
 
         return session.Status switch
@@ -94,17 +107,19 @@ internal sealed class SessionTracker(ISessionStore store, TimeProvider time)
         };
     }
 
-    private async Task<List<ServerSession>> ListActiveAsync(CancellationToken cancellationToken)
+    private async Task<(List<ServerSession> Sessions, List<SessionCorruptException> Unreadable)> ListActiveAsync(CancellationToken cancellationToken)
     {
         var sessions = new List<ServerSession>();
+        var unreadable = new List<SessionCorruptException>();
         var page = new PageRequest(PageRequest.MaxLimit);
         while (true)
         {
             var result = await store.ListByStatusAsync(SessionStatus.Active, page, cancellationToken);
             sessions.AddRange(result.Items);
+            unreadable.AddRange(result.Unreadable);
             if (result.ContinuationToken is null)
             {
-                return sessions;
+                return (sessions, unreadable);
             }
 
             page = page with { ContinuationToken = result.ContinuationToken };

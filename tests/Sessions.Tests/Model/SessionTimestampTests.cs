@@ -185,6 +185,9 @@ public sealed class SessionTimestampTests
     [InlineData("2026-01-20T02:19:09+2:00")]
     [InlineData("2026-01-20T02:19:09+02:00Z")]
     [InlineData("2026-01-20T02:19:09+15:00")] // beyond ±14:00
+    [InlineData("2026-01-20T02:19:09+14:30")] // beyond ±14:00, which a time-range list would not reach
+    [InlineData("2026-01-20T02:19:09-14:01")]
+    [InlineData("2026-01-20T02:19:09+14:59")]
     [InlineData("2026-01-20T02:19:09+02:60")]
     [InlineData("2026-01-20T02:19:09*02:00")]
     [InlineData("0001-01-01T00:00:00+00:01")] // before DateTimeOffset.MinValue in UTC
