@@ -71,7 +71,7 @@ internal static class TableCommand
         };
         var retention = new Option<TimeSpan?>("--retention")
         {
-            Description = "How long items are kept after they expire: ttl = expiry + retention, for example 01:00:00 (the default, as the store's).",
+            Description = "Lengthen each ttl to expiry + retention where that is later, for example 30.00:00:00. A ttl is never shortened; without this option every ttl is kept (an item without one gets expiry + 1 hour).",
             HelpName = "d.hh:mm:ss",
         };
         return TableSubcommand(
@@ -85,7 +85,7 @@ internal static class TableCommand
                 {
                     DryRun = result.GetValue(dryRun),
                     StartAfterId = result.GetValue(startAfter),
-                    Retention = result.GetValue(retention) ?? new SessionTableMigrationOptions().Retention,
+                    Retention = result.GetValue(retention),
                 };
                 SessionTableMigrationResult migration;
                 string? resumeAfter = null;
@@ -110,13 +110,19 @@ internal static class TableCommand
                 if (json)
                 {
                     JsonOutput.Write(context.Console.Out, new MigrationJson(
-                        table, migration.DryRun, migration.Scanned, migration.Migrated, migration.AlreadyCanonical, migration.Skipped, migration.Failed, migration.FailedIds));
+                        table, migration.DryRun, migration.Scanned, migration.Migrated, migration.AlreadyCanonical, migration.Skipped, migration.Failed, migration.FailedIds,
+                        new Dictionary<string, int>(migration.ChangedAttributes, StringComparer.Ordinal)));
                 }
                 else
                 {
                     context.Console.Out.WriteLine(
                         $"{(migration.DryRun ? "Would migrate" : "Migrated")} {SessionFormat.Count(migration.Migrated)} of {SessionFormat.Count(migration.Scanned, "item")} in table '{table}': "
                         + $"{SessionFormat.Count(migration.AlreadyCanonical)} already in the stored form, {SessionFormat.Count(migration.Skipped)} changed meanwhile (run again), {SessionFormat.Count(migration.Failed)} failed.");
+                    if (migration.ChangedAttributes.Count > 0)
+                    {
+                        context.Console.Out.WriteLine(
+                            $"{(migration.DryRun ? "Attributes that would change" : "Attributes changed")}: {string.Join(", ", migration.ChangedAttributes.Select(a => $"{a.Key} {SessionFormat.Count(a.Value, "item")}"))}.");
+                    }
                 }
 
                 foreach (var id in migration.FailedIds)

@@ -24,9 +24,13 @@ internal sealed record SessionListJson(IReadOnlyList<SessionRecord> Items, strin
 /// </summary>
 internal sealed record BulkResultJson(string Action, int Count, string? User, int Skipped, int Failed, IReadOnlyList<string> FailedIds);
 
-/// <summary>The result of <c>table migrate --json</c>; <see cref="Migrated"/> counts what would change in a dry run.</summary>
+/// <summary>
+/// The result of <c>table migrate --json</c>; <see cref="Migrated"/> counts what would change in a dry run, and
+/// <see cref="ChangedAttributes"/> how many items had (would have) each attribute rewritten.
+/// </summary>
 internal sealed record MigrationJson(
-    string Table, bool DryRun, int Scanned, int Migrated, int AlreadyCanonical, int Skipped, int Failed, IReadOnlyList<string> FailedIds);
+    string Table, bool DryRun, int Scanned, int Migrated, int AlreadyCanonical, int Skipped, int Failed, IReadOnlyList<string> FailedIds,
+    Dictionary<string, int> ChangedAttributes);
 
 /// <summary>The result of <c>table describe --json</c> and <c>table create --json</c>.</summary>
 internal sealed record TableJson(

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using System.Globalization;
 using Amazon.Runtime;
 
 namespace Sessions.DynamoDb;
@@ -21,6 +22,9 @@ namespace Sessions.DynamoDb;
 public static class SessionTableMigration
 {
     private const string Operation = "Migrate";
+
+    /// <summary>The retention of an item that has no <c>ttl</c> when none is given: the store's default.</summary>
+    private static readonly TimeSpan DefaultRetention = new DynamoDbSessionStoreOptions().Retention;
     private const int MaxAttempts = 3;
     private const int MaxConcurrentWrites = 8;
 
@@ -48,7 +52,7 @@ public static class SessionTableMigration
         ArgumentNullException.ThrowIfNull(client);
         DynamoDbSessionStoreOptions.ThrowIfInvalidTableName(tableName, nameof(tableName));
         options ??= new SessionTableMigrationOptions();
-        if (options.Retention < TimeSpan.Zero || options.Retention > DynamoDbSessionStoreOptions.MaxRetention)
+        if (options.Retention is { } retention && (retention < TimeSpan.Zero || retention > DynamoDbSessionStoreOptions.MaxRetention))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Retention, $"Retention must be between 0 and {DynamoDbSessionStoreOptions.MaxRetention.TotalDays:0} days.");
         }
@@ -85,34 +89,34 @@ public static class SessionTableMigration
         return run.Tally(resumeAfterId: null);
     }
 
-    private static async Task<(Outcome Outcome, Exception? Error)> Record(Func<Task<Outcome>> migrate)
+    private static async Task<(Outcome Outcome, IReadOnlyList<string> Changed, Exception? Error)> Record(Func<Task<(Outcome, IReadOnlyList<string>)>> migrate)
     {
         try
         {
-            return (await migrate().ConfigureAwait(false), null);
+            var (outcome, changed) = await migrate().ConfigureAwait(false);
+            return (outcome, changed, null);
         }
         catch (SessionStoreException ex)
         {
-            return (Outcome.Failed, ex);
+            return (Outcome.Failed, [], ex);
         }
     }
 
     /// <summary>Brings one item into the stored form: read, plan, conditional write; read again and retry when another writer came first.</summary>
-    private static async Task<Outcome> MigrateItemAsync(
+    private static async Task<(Outcome Outcome, IReadOnlyList<string> Changed)> MigrateItemAsync(
         IAmazonDynamoDB client, string tableName, Dictionary<string, AttributeValue> item, SessionTableMigrationOptions options, CancellationToken cancellationToken)
     {
         var id = item.TryGetValue(SessionItem.Id, out var key) && key.S is { } s ? s : throw SessionItem.Corrupt(null, SessionItem.Id, "is missing or not a string");
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var request = Plan(item, SessionItem.FromItem(item), options.Retention);
-            if (request is null)
+            if (Plan(item, SessionItem.FromItem(item), options.Retention) is not var (request, changed))
             {
-                return Outcome.Canonical;
+                return (Outcome.Canonical, []);
             }
 
             if (options.DryRun)
             {
-                return Outcome.Migrated;
+                return (Outcome.Migrated, changed);
             }
 
             request.TableName = tableName;
@@ -120,7 +124,7 @@ public static class SessionTableMigration
             try
             {
                 await SendAsync(tableName, id, () => client.UpdateItemAsync(request, cancellationToken)).ConfigureAwait(false);
-                return Outcome.Migrated;
+                return (Outcome.Migrated, changed);
             }
             catch (SessionStoreException ex) when (ex.InnerException is ConditionalCheckFailedException)
             {
@@ -128,18 +132,39 @@ public static class SessionTableMigration
                     new GetItemRequest { TableName = tableName, Key = SessionItem.Key(id), ConsistentRead = true }, cancellationToken)).ConfigureAwait(false);
                 if (response.Item is not { Count: > 0 } current)
                 {
-                    return Outcome.Skipped;
+                    return (Outcome.Skipped, []);
                 }
 
                 item = current;
             }
         }
 
-        return Outcome.Skipped;
+        return (Outcome.Skipped, []);
+    }
+
+    /// <summary>
+    /// The <c>ttl</c> to write, or <see langword="null"/> to keep the item's: never one earlier than the item has. Without a
+    /// <c>ttl</c>, ExpiresAt + the retention (1 hour when none is given); with a numeric one, ExpiresAt + the retention
+    /// only when a retention is given and that lies further ahead; any other <c>ttl</c> is left alone.
+    /// </summary>
+    private static AttributeValue? TtlWanted(Dictionary<string, AttributeValue> item, ServerSession session, TimeSpan? retention)
+    {
+        if (!item.TryGetValue(SessionItem.Ttl, out var current))
+        {
+            return SessionItem.TtlOf(session.ExpiresAt, retention ?? DefaultRetention);
+        }
+
+        if (retention is not { } longer || !decimal.TryParse(current.N, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return null;
+        }
+
+        var wanted = SessionItem.TtlOf(session.ExpiresAt, longer);
+        return decimal.Parse(wanted.N, CultureInfo.InvariantCulture) > seconds ? wanted : null;
     }
 
     /// <summary>The conditional rewrite of <paramref name="item"/> into the stored form of <paramref name="session"/>, or <see langword="null"/> when it is in that form.</summary>
-    private static UpdateItemRequest? Plan(Dictionary<string, AttributeValue> item, ServerSession session, TimeSpan retention)
+    private static (UpdateItemRequest Request, IReadOnlyList<string> Changed)? Plan(Dictionary<string, AttributeValue> item, ServerSession session, TimeSpan? retention)
     {
         var sets = new List<(string Attribute, AttributeValue Value)>();
         var removes = new List<string>();
@@ -156,7 +181,10 @@ public static class SessionTableMigration
         Want(SessionItem.ExpiresAt, SessionItem.Time(session.ExpiresAt));
         Want(SessionItem.CreatedAt, SessionItem.Time(session.CreatedAt));
         Want(SessionItem.UpdatedAt, SessionItem.Time(session.UpdatedAt));
-        Want(SessionItem.Ttl, SessionItem.TtlOf(session.ExpiresAt, retention));
+        if (TtlWanted(item, session, retention) is { } ttl)
+        {
+            sets.Add((SessionItem.Ttl, ttl));
+        }
         foreach (var (attribute, value) in new[]
         {
             (SessionItem.RequestCount, SessionItem.N(session.RequestCount)),
@@ -212,13 +240,14 @@ public static class SessionTableMigration
 
         var update = (assignments.Count > 0 ? "SET " + string.Join(", ", assignments) : string.Empty)
             + (removes.Count > 0 ? " REMOVE " + string.Join(", ", removes.Select(a => $"#k{Array.IndexOf(Known, a)}")) : string.Empty);
-        return new UpdateItemRequest
+        var request = new UpdateItemRequest
         {
             UpdateExpression = update.Trim(),
             ConditionExpression = string.Join(" AND ", conditions),
             ExpressionAttributeNames = names,
             ExpressionAttributeValues = values,
         };
+        return (request, [.. sets.Select(s => s.Attribute), .. removes]);
     }
 
     private static async Task<T> SendAsync<T>(string tableName, string? id, Func<Task<T>> send)
@@ -245,14 +274,20 @@ public static class SessionTableMigration
     private sealed class Run(bool dryRun)
     {
         private readonly ConcurrentDictionary<string, Exception> _failures = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, int> _changed = new(StringComparer.Ordinal);
         private int _scanned;
         private int _migrated;
         private int _canonical;
         private int _skipped;
 
-        public void Count(Dictionary<string, AttributeValue> item, (Outcome Outcome, Exception? Error) result)
+        public void Count(Dictionary<string, AttributeValue> item, (Outcome Outcome, IReadOnlyList<string> Changed, Exception? Error) result)
         {
             Interlocked.Increment(ref _scanned);
+            foreach (var attribute in result.Changed)
+            {
+                _changed.AddOrUpdate(attribute, 1, static (_, n) => n + 1);
+            }
+
             switch (result.Outcome)
             {
                 case Outcome.Canonical:
@@ -272,6 +307,9 @@ public static class SessionTableMigration
 
         /// <summary>The counts so far, and where a resumed run would start.</summary>
         public SessionTableMigrationResult Tally(string? resumeAfterId) =>
-            new(dryRun, _scanned, _migrated, _canonical, _skipped, new Dictionary<string, Exception>(_failures, StringComparer.Ordinal), resumeAfterId);
+            new(dryRun, _scanned, _migrated, _canonical, _skipped, new Dictionary<string, Exception>(_failures, StringComparer.Ordinal), resumeAfterId)
+            {
+                ChangedAttributes = new SortedDictionary<string, int>(_changed, StringComparer.Ordinal),
+            };
     }
 }

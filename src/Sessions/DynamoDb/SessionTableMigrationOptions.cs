@@ -7,9 +7,14 @@ public sealed class SessionTableMigrationOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool DryRun { get; set; }
 
-    /// <summary>Gets or sets the retention the <c>ttl</c> attribute is computed with (<c>ttl</c> = ExpiresAt + Retention).</summary>
-    /// <value>The default value is 1 hour, as <see cref="DynamoDbSessionStoreOptions.Retention"/>.</value>
-    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// Gets or sets the retention to lengthen <c>ttl</c> to (<c>ttl</c> = ExpiresAt + Retention). A migration never shortens
+    /// a <c>ttl</c>: an item whose <c>ttl</c> lies further ahead keeps it, and so does every item with a <c>ttl</c> when
+    /// this is <see langword="null"/>. An item without a <c>ttl</c> gets ExpiresAt + this retention, or + 1 hour (the store's
+    /// default) when it is <see langword="null"/>. A <c>ttl</c> that is not a number (which DynamoDB never acts on) is left as it is.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: keep every <c>ttl</c>. At most 100 years.</value>
+    public TimeSpan? Retention { get; set; }
 
     /// <summary>
     /// Gets or sets the id after which a run resumes (the <see cref="SessionTableMigrationResult.ResumeAfterId"/> of an

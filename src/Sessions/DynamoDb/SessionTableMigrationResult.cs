@@ -25,6 +25,12 @@ public sealed class SessionTableMigrationResult
     /// <summary>Gets how many items the run rewrote into the stored form (in a dry run: would rewrite).</summary>
     public int Migrated { get; }
 
+    /// <summary>
+    /// Gets, for each attribute the run rewrote (in a dry run: would rewrite), how many items had it rewritten, in ordinal
+    /// order of the attribute name, for example <c>ttl</c> 12, <c>version</c> 40.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> ChangedAttributes { get; internal init; } = new Dictionary<string, int>();
+
     /// <summary>Gets how many items were in the stored form already.</summary>
     public int AlreadyCanonical { get; }
 

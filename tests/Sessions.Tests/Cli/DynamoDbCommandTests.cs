@@ -38,24 +38,30 @@ public abstract class DynamoDbCommandTests(DynamoDbServerFixture server)
         for (var i = 0; i < 3; i++)
         {
             ids.Add(SessionId.New());
-            await GoWrittenItems.PutAsync(server.Client, table, GoWrittenItems.Active(ids[^1], "u", "p", "i", "2034-05-06T09:00:00Z", "2034-05-06T11:00:00+02:00"));
+            var item = GoWrittenItems.Active(ids[^1], "u", "p", "i", "2034-05-06T09:00:00Z", "2034-05-06T12:00:00+02:00");
+            item.Remove(SessionItem.Ttl);
+            await GoWrittenItems.PutAsync(server.Client, table, item);
         }
 
         var dry = await RunAsync("table", "migrate", "--table", table, "--dry-run", "--json");
         dry.ExitCode.Should().Be(0, dry.ToString());
         dry.Json().GetProperty("migrated").GetInt32().Should().Be(3);
         dry.Json().GetProperty("dryRun").GetBoolean().Should().BeTrue();
+        dry.Json().GetProperty("changedAttributes").GetProperty("ttl").GetInt32().Should().Be(3, "the items have no ttl, and would get one");
 
         var corrupt = GoWrittenItems.Active(SessionId.New(), "u", "p", "i", "2034-05-06T09:00:00Z", "never");
         await GoWrittenItems.PutAsync(server.Client, table, corrupt);
         var run = await RunAsync("table", "migrate", "--table", table, "--retention", "02:00:00");
         run.ExitCode.Should().Be(4, run.ToString());
-        run.Out.Should().Be($"Migrated 3 of 4 items in table '{table}': 0 already in the stored form, 0 changed meanwhile (run again), 1 failed.\n");
+        run.Out.Should().StartWith($"Migrated 3 of 4 items in table '{table}': 0 already in the stored form, 0 changed meanwhile (run again), 1 failed.\n")
+            .And.Contain("Attributes changed: ").And.Contain("expires_at 3 items").And.Contain("ttl 3 items");
         run.Error.Should().Contain(corrupt["id"].S).And.Contain("'expires_at'");
 
         var again = await RunAsync("table", "migrate", "--table", table, "--retention", "02:00:00", "--json");
         again.Json().GetProperty("alreadyCanonical").GetInt32().Should().Be(3);
-        (await GoWrittenItems.RawAsync(server.Client, table, ids[0]))["expires_at"].S.Should().Be("2034-05-06T09:00:00.0000000Z");
+        var raw = await GoWrittenItems.RawAsync(server.Client, table, ids[0]);
+        raw["expires_at"].S.Should().Be("2034-05-06T10:00:00.0000000Z");
+        raw["ttl"].N.Should().Be(SessionItem.TtlOf(new DateTimeOffset(2034, 5, 6, 12, 0, 0, TimeSpan.Zero), TimeSpan.Zero).N, "expiry + the 2 hours asked for");
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
 
             raw.Should().NotContainKey(SessionItem.RevokedBy).And.NotContainKey(SessionItem.RevokedReason);
             raw[SessionItem.Version].N.Should().Be("1");
-            raw[SessionItem.Ttl].N.Should().Be(SessionItem.TtlOf(session.ExpiresAt, s_retention).N);
+            raw[SessionItem.Ttl].N.Should().Be(before[id][SessionItem.Ttl].N, "a ttl further ahead than expiry + retention is kept");
             raw[DeviceId].S.Should().Be(before[id][DeviceId].S, "attributes the library does not know are kept");
             (await Store.GetAsync(id)).Should().Be(session with { Version = 1 }, "migration changes the form, not the session");
         }
@@ -49,6 +49,79 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
         (await Store.GetAsync(canonical.Id)).Should().Be(canonical);
         var again = await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { Retention = s_retention });
         (again.Migrated, again.AlreadyCanonical).Should().Be((0, 13), "a repeated run only counts");
+    }
+
+    [Fact]
+    public async Task A_run_without_a_retention_keeps_the_ttl_of_a_record_kept_for_30_days()
+    {
+        var store30 = TestStores.DynamoDb(Server.Client, Table, Time, retention: TimeSpan.FromDays(30));
+        var session = await store30.CreateAsync(ServerSession.Start("u30", "p", "i", "svc", TimeSpan.FromHours(1), s_now));
+        await store30.RevokeAsync(session.Id, "ops", "leak");
+        var item = await RawAsync(Server.Client, Table, session.Id);
+        item[SessionItem.UpdatedAt] = SessionItem.S(Rfc3339Nano(s_now, TimeSpan.FromHours(2)));
+        await PutAsync(Server.Client, Table, item);
+
+        var dry = await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { DryRun = true });
+        var run = await SessionTableMigration.MigrateAsync(Server.Client, Table);
+
+        dry.ChangedAttributes.Should().Equal(new Dictionary<string, int> { [SessionItem.UpdatedAt] = 1 });
+        run.ChangedAttributes.Should().Equal(dry.ChangedAttributes);
+        (await RawAsync(Server.Client, Table, session.Id))[SessionItem.Ttl].N.Should().Be(SessionItem.TtlOf(session.ExpiresAt, TimeSpan.FromDays(30)).N, "the revocation record keeps its 30 days");
+    }
+
+    [Theory]
+    [InlineData("none", null, "expires+1h")]
+    [InlineData("none", 30, "expires+30d")]
+    [InlineData("expires+30d", null, "expires+30d")]
+    [InlineData("expires+30d", 1, "expires+30d")]
+    [InlineData("expires+30d", 60, "expires+60d")]
+    [InlineData("far", 60, "far")]
+    [InlineData("text", 60, "text")]
+    public async Task A_ttl_is_only_ever_lengthened_and_one_that_is_no_number_is_left_alone(string ttl, int? retentionDays, string expected)
+    {
+        var session = ServerSession.Start("ttl-" + ttl, "p", "i", "svc", TimeSpan.FromHours(3), s_now);
+        var item = SessionItem.ToItem(session with { Version = 1 }, TimeSpan.FromDays(30));
+        item[SessionItem.StartedAt] = SessionItem.S(Rfc3339Nano(session.StartedAt, TimeSpan.FromHours(-4)));
+        string? Ttl(string what) => what switch
+        {
+            "none" => null,
+            "expires+1h" => SessionItem.TtlOf(session.ExpiresAt, TimeSpan.FromHours(1)).N,
+            "expires+30d" => SessionItem.TtlOf(session.ExpiresAt, TimeSpan.FromDays(30)).N,
+            "expires+60d" => SessionItem.TtlOf(session.ExpiresAt, TimeSpan.FromDays(60)).N,
+            "far" => "4102444800",
+            _ => null,
+        };
+        if (ttl == "text")
+        {
+            item[SessionItem.Ttl] = SessionItem.S("forever");
+        }
+        else if (Ttl(ttl) is { } seconds)
+        {
+            item[SessionItem.Ttl] = new AttributeValue { N = seconds };
+        }
+        else
+        {
+            item.Remove(SessionItem.Ttl);
+        }
+
+        await PutAsync(Server.Client, Table, item);
+        var retention = retentionDays is { } days ? TimeSpan.FromDays(days) : (TimeSpan?)null;
+
+        var dry = await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { DryRun = true, Retention = retention });
+        await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { Retention = retention });
+
+        var raw = await RawAsync(Server.Client, Table, session.Id);
+        if (expected == "text")
+        {
+            raw[SessionItem.Ttl].S.Should().Be("forever");
+        }
+        else
+        {
+            raw[SessionItem.Ttl].N.Should().Be(Ttl(expected));
+        }
+
+        dry.ChangedAttributes.ContainsKey(SessionItem.Ttl).Should().Be(expected != ttl, "the dry run reports a ttl it would change");
+        dry.ChangedAttributes.Should().ContainKey(SessionItem.StartedAt);
     }
 
     [Fact]
