@@ -5,18 +5,20 @@ namespace Sessions;
 
 /// <summary>
 /// Runs one store operation with the same telemetry on every store: a span from <see cref="SessionStoreTelemetry.ActivitySource"/>,
-/// a duration measurement tagged with the operation and its outcome, and a log event for each provider fault. What a
-/// provider fault is, and the <see cref="SessionStoreException"/> it becomes, is the store's own hook.
+/// a duration measurement tagged with the operation, its outcome and, when it fails, its error type, and a log event for
+/// each provider fault. What a provider fault is, and the <see cref="SessionStoreException"/> it becomes, is the store's own hook.
 /// </summary>
 /// <remarks>Nothing is logged on success, so the hot path (Touch) costs a span only when someone listens.</remarks>
 internal sealed partial class SessionStoreInstrumentation
 {
-    private readonly string? _tableName;
+    private static readonly string CancelledErrorType = typeof(TaskCanceledException).FullName!;
+
+    private readonly SessionStoreTelemetry.Target _target;
     private readonly ILogger _logger;
     private readonly Func<string, string?, Exception, SessionStoreException?>? _mapFault;
 
     /// <summary>Initializes the instrumentation of one store.</summary>
-    /// <param name="tableName">The table the spans name, or <see langword="null"/> for a store without one (in memory).</param>
+    /// <param name="tableName">The DynamoDB table the spans and measurements name, or <see langword="null"/> for the in-memory store.</param>
     /// <param name="logger">Where provider faults are logged.</param>
     /// <param name="mapFault">
     /// Given the operation, the session id and an exception the operation threw, the exception to throw instead when it
@@ -24,7 +26,7 @@ internal sealed partial class SessionStoreInstrumentation
     /// </param>
     public SessionStoreInstrumentation(string? tableName, ILogger logger, Func<string, string?, Exception, SessionStoreException?>? mapFault = null)
     {
-        _tableName = tableName;
+        _target = new SessionStoreTelemetry.Target(tableName);
         _logger = logger;
         _mapFault = mapFault;
     }
@@ -33,8 +35,9 @@ internal sealed partial class SessionStoreInstrumentation
     public async Task<T> RunAsync<T>(string operation, string? id, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var activity = SessionStoreTelemetry.StartActivity(operation, _tableName, id);
+        using var activity = _target.StartActivity(operation, id);
         var outcome = SessionStoreTelemetry.Outcomes.Success;
+        string? errorType = null, statusCode = null;
         try
         {
             return await body(cancellationToken).ConfigureAwait(false);
@@ -43,6 +46,10 @@ internal sealed partial class SessionStoreInstrumentation
         {
             var cancelled = ex is OperationCanceledException && cancellationToken.IsCancellationRequested;
             var fault = cancelled ? null : _mapFault?.Invoke(operation, id, ex);
+
+            // error.type names the cause: the provider's exception inside a fault, else what the caller gets.
+            errorType = SessionStoreTelemetry.ErrorType(ex);
+            statusCode = SessionStoreTelemetry.ResponseStatusCode(ex);
             if (fault is null)
             {
                 outcome = SessionStoreTelemetry.Outcomes.Of(ex);
@@ -50,12 +57,12 @@ internal sealed partial class SessionStoreInstrumentation
             }
 
             outcome = SessionStoreTelemetry.Outcomes.Error;
-            Log.ProviderFault(_logger, operation, _tableName, id, ex);
+            Log.ProviderFault(_logger, operation, _target.TableName, id, ex);
             throw fault;
         }
         finally
         {
-            SessionStoreTelemetry.Stop(activity, operation, outcome, started);
+            _target.Stop(activity, operation, outcome, errorType, statusCode, started);
         }
     }
 
@@ -68,13 +75,16 @@ internal sealed partial class SessionStoreInstrumentation
     public Task<T> RunInPlace<T>(string operation, string? id, Func<T> body, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var activity = SessionStoreTelemetry.StartActivity(operation, _tableName, id);
+        using var activity = _target.StartActivity(operation, id);
         var outcome = SessionStoreTelemetry.Outcomes.Success;
+        string? errorType = null;
         try
         {
             if (cancellationToken.IsCancellationRequested)
             {
+                // What the caller's await throws.
                 outcome = SessionStoreTelemetry.Outcomes.Cancelled;
+                errorType = CancelledErrorType;
                 return Task.FromCanceled<T>(cancellationToken);
             }
 
@@ -83,13 +93,14 @@ internal sealed partial class SessionStoreInstrumentation
         catch (Exception ex)
         {
             outcome = SessionStoreTelemetry.Outcomes.Of(ex);
+            errorType = SessionStoreTelemetry.ErrorType(ex);
             return ex is OperationCanceledException { CancellationToken.IsCancellationRequested: true } cancelled
                 ? Task.FromCanceled<T>(cancelled.CancellationToken)
                 : Task.FromException<T>(ex);
         }
         finally
         {
-            SessionStoreTelemetry.Stop(activity, operation, outcome, started);
+            _target.Stop(activity, operation, outcome, errorType, responseStatusCode: null, started);
         }
     }
 

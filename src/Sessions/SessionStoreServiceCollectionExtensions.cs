@@ -15,8 +15,11 @@ public static class SessionStoreServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="DynamoDbSessionStore"/> as the singleton <see cref="ISessionStore"/> (unless one is registered
     /// already), with its options set by <paramref name="configure"/> and validated at start-up. It uses the
-    /// <see cref="IAmazonDynamoDB"/> registered in the container when there is one, and otherwise builds one from
-    /// <see cref="DynamoDbSessionStoreOptions.ServiceUrl"/> and <see cref="DynamoDbSessionStoreOptions.Region"/>.
+    /// <see cref="IAmazonDynamoDB"/> registered in the container when there is one (such as AWSSDK.Extensions.NETCore.Setup's
+    /// <c>AddAWSService&lt;IAmazonDynamoDB&gt;()</c>), and otherwise builds one from
+    /// <see cref="DynamoDbSessionStoreOptions.ServiceUrl"/> and <see cref="DynamoDbSessionStoreOptions.Region"/>. Beside a
+    /// registered client, a <see cref="DynamoDbSessionStoreOptions.ServiceUrl"/> or <see cref="DynamoDbSessionStoreOptions.Region"/>
+    /// other than the client's fails validation at start-up, naming both.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options; <see cref="DynamoDbSessionStoreOptions.TableName"/> is required.</param>
@@ -59,6 +62,8 @@ public static class SessionStoreServiceCollectionExtensions
 
     private static IServiceCollection AddDynamoDbSessionStore(this IServiceCollection services)
     {
+        // A ServiceUrl or Region that a registered client would make the store ignore stops the start.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbSessionStoreOptions>, RegisteredClientOptionsValidator>());
         services.TryAddSingleton(static sp => new DynamoDbClientFactory(sp.GetRequiredService<IOptions<DynamoDbSessionStoreOptions>>().Value));
         services.TryAddSingleton(static sp => new DynamoDbSessionStore(
             sp.GetService<IAmazonDynamoDB>() ?? sp.GetRequiredService<DynamoDbClientFactory>().Client,

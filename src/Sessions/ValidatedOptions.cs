@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Sessions;
 
 /// <summary>
-/// Validates a package's options at start-up by the options' own rules, a method that lists what is wrong and names
-/// each bad setting: the store's options and the expiry sweeper's alike.
+/// Validates the store's options at start-up by the options' own rules, a method that lists what is wrong and names
+/// each bad setting. The hosting package validates the sweeper's options the same way with a helper of its own.
 /// </summary>
 internal static class ValidatedOptions
 {

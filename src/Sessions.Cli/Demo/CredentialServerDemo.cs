@@ -46,7 +46,7 @@ internal sealed class CredentialServerDemo
     {
         var half = _settings.Requests / 2;
         _out.WriteLine(_style.Bold("Sessions demo: a credential server's session, from start to revocation"));
-        _out.WriteLine($"store: {_settings.StoreDescription} | {SessionFormat.Count(_settings.Requests, "request")} | {SessionFormat.Count(_settings.Workers, "worker")} | revocation after {SessionFormat.Count(half, "request")}");
+        _out.WriteLine($"store: {_settings.StoreDescription} | {SessionFormat.Count(_settings.Requests, "request")} sent | {SessionFormat.Count(_settings.Workers, "worker")} | revocation after {SessionFormat.Count(half, "request")} served");
         _out.WriteLine();
 
         var run = SessionId.New()[..6];
@@ -175,8 +175,10 @@ internal sealed class CredentialServerDemo
         _out.WriteLine(_style.Bold("Figures"));
         var rows = new (string Name, string Value)[]
         {
+            ("requests sent", SessionFormat.Count(_settings.Requests)),
             ("requests served", $"{SessionFormat.Count(figures.Served)} (stored RequestCount: {SessionFormat.Count(final.RequestCount)})"),
-            ("requests refused", $"{SessionFormat.Count(refused)} (one per worker; {SessionFormat.Count(unserved)} more never reached a worker)"),
+            ("requests refused", $"{SessionFormat.Count(refused)} (each worker's first Touch after the revocation)"),
+            ("requests left unserved", $"{SessionFormat.Count(unserved)} (sent after every worker had stopped)"),
             ("touches per second", $"{SessionFormat.Rate(figures.TouchesPerSecond)} ({SessionFormat.Count(_settings.Workers, "worker")})"),
             ("Touch latency p50", SessionFormat.Duration(figures.TouchP50)),
             ("Touch latency p99", SessionFormat.Duration(figures.TouchP99)),

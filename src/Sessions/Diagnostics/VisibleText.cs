@@ -32,7 +32,7 @@ namespace Sessions.Diagnostics;
 /// like one holding a line feed. Where the exact value matters, read it as JSON.
 /// </para>
 /// </remarks>
-internal static class VisibleText
+public static class VisibleText
 {
     private static readonly SearchValues<char> Suspects = SearchValues.Create(SuspectCharacters());
 

@@ -20,20 +20,25 @@ public sealed class DynamoDbSessionStoreOptions
     public static TimeSpan MaxRetention { get; } = TimeSpan.FromDays(36_500);
 
     /// <summary>
-    /// Gets or sets the endpoint of a DynamoDB-compatible server (DynamoDB Local, a test server). Used only when the
-    /// store builds its own client, that is when no <c>IAmazonDynamoDB</c> is registered in the container. Must be an
-    /// absolute <c>http</c> or <c>https</c> URL with a host, such as <c>http://localhost:8000</c>; anything else fails
-    /// validation at start-up.
+    /// Gets or sets the endpoint of a DynamoDB-compatible server (DynamoDB Local, a test server) for the client the store
+    /// builds when no <c>IAmazonDynamoDB</c> is registered in the container. Must be an absolute <c>http</c> or
+    /// <c>https</c> URL with a host, such as <c>http://localhost:8000</c>. Beside a registered client it must name that
+    /// client's endpoint: a setting the store would ignore fails validation at start-up.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: the regional AWS endpoint.</value>
     public Uri? ServiceUrl { get; set; }
 
     /// <summary>
-    /// Gets or sets the AWS region (for example <c>eu-west-1</c>) of the client the store builds. Ignored when an
-    /// <c>IAmazonDynamoDB</c> is registered in the container.
+    /// Gets or sets the AWS region of the client the store builds when no <c>IAmazonDynamoDB</c> is registered in the
+    /// container: a region name such as <c>eu-west-1</c> (lower-case letters in hyphen-separated words ending in a
+    /// number, at most <see cref="MaxRegionLength"/> characters). Beside a registered client it must name that client's
+    /// region: a setting the store would ignore fails validation at start-up.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: the SDK's region resolution (environment, profile).</value>
     public string? Region { get; set; }
+
+    /// <summary>Gets the longest <see cref="Region"/> name accepted: 32 characters, well above every AWS region's.</summary>
+    public static int MaxRegionLength => 32;
 
     internal static void ThrowIfInvalidTableName(string? tableName, string paramName = "tableName")
     {
@@ -66,7 +71,33 @@ public sealed class DynamoDbSessionStoreOptions
             problems.Add($"{nameof(ServiceUrl)}: must be an absolute http or https URL such as http://localhost:8000 (got '{VisibleText.Escape(serviceUrl.OriginalString)}').");
         }
 
+        if (Region is { } region && !IsRegionName(region))
+        {
+            problems.Add($"{nameof(Region)}: must be an AWS region name such as eu-west-1 or us-gov-west-1 (got '{VisibleText.Escape(region)}').");
+        }
+
         return problems;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="region"/> has the shape of an AWS region name: lower-case ASCII words joined by hyphens,
+    /// at least two of them before a last one of one or two digits (<c>eu-west-1</c>, <c>us-gov-west-1</c>,
+    /// <c>ap-southeast-7</c>), at most <see cref="MaxRegionLength"/> characters.
+    /// </summary>
+    internal static bool IsRegionName(string region)
+    {
+        if (region.Length > MaxRegionLength)
+        {
+            return false;
+        }
+
+        var parts = region.Split('-');
+        if (parts.Length < 3 || parts[^1].Length is < 1 or > 2 || !parts[^1].All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        return parts[..^1].All(word => word.Length > 0 && word.All(char.IsAsciiLetterLower));
     }
 
     /// <summary>Whether <paramref name="url"/> can reach a DynamoDB-compatible server: absolute, http or https, with a host.</summary>

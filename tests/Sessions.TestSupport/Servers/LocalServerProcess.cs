@@ -392,7 +392,8 @@ public sealed class LocalServerProcess : IDisposable
         return null;
     }
 
-    private static string FindRepositoryRoot()
+    /// <summary>Returns the folder of the repository these tests run from: the first one above the test's output that holds Sessions.sln.</summary>
+    public static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -402,6 +403,6 @@ public sealed class LocalServerProcess : IDisposable
             }
         }
 
-        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds Sessions.sln, so tests/dynamodb-local cannot be found.");
+        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds Sessions.sln, so the repository's files cannot be found.");
     }
 }

@@ -28,6 +28,13 @@ public sealed partial class DemoCommandTests
         served.Should().Be(recordCount, "requests served must equal the stored RequestCount");
         served.Should().Be(servedByWorkers);
         served.Should().Be(requests / 2, "the operator revokes after half the requests");
+        result.Out.Should().Contain($"| {requests.ToString("N0", CultureInfo.InvariantCulture)} request{(requests == 1 ? "" : "s")} sent |");
+        var sent = Number(Figure("requests sent").Match(result.Out).Groups["n"].Value);
+        var refused = Number(Figure("requests refused").Match(result.Out).Groups["n"].Value);
+        var unserved = Number(Figure("requests left unserved").Match(result.Out).Groups["n"].Value);
+        sent.Should().Be(requests);
+        refused.Should().Be(workers, "each worker's next Touch is refused");
+        (served + refused + unserved).Should().Be(sent, "the figures account for every request the header announces");
 
         result.Out.Should().MatchRegex(@"Final record\n  Session [0-9a-f]{16}\n    status\s+revoked");
         result.Out.Should().Contain("Active sessions while serving").And.Contain("FindActiveByServerInstance(");
@@ -66,6 +73,8 @@ public sealed partial class DemoCommandTests
         result.ExitCode.Should().Be(0, result.ToString());
         result.Out.Should().Contain("\u001b[1m");
     }
+
+    private static Regex Figure(string name) => new($@"^  {name}\s+(?<n>[\d,]+)", RegexOptions.Multiline);
 
     private static long Number(string text) => long.Parse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
 

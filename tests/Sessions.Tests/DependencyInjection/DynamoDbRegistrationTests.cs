@@ -106,6 +106,41 @@ public sealed class DynamoDbRegistrationTests
     }
 
     [Theory]
+    [InlineData("EU-WEST-1")]
+    [InlineData("eu-west")]
+    [InlineData("euwest1")]
+    [InlineData("eu-west-100")]
+    [InlineData("eu--west-1")]
+    [InlineData("eu-west-1\n")]
+    [InlineData("https://dynamodb.eu-west-1.amazonaws.com")]
+    [InlineData("a-very-long-region-name-beyond-32-1")]
+    public void A_region_that_is_not_shaped_like_an_AWS_region_fails_at_start_up_naming_Region(string region)
+    {
+        using var provider = new ServiceCollection()
+            .AddSessionStore(o => { o.TableName = "sessions"; o.Region = region; })
+            .BuildServiceProvider(Strict);
+
+        FluentActions.Invoking(() => provider.GetRequiredService<IStartupValidator>().Validate())
+            .Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Region: must be an AWS region name such as eu-west-1");
+    }
+
+    [Theory]
+    [InlineData("eu-west-1")]
+    [InlineData("us-gov-west-1")]
+    [InlineData("cn-northwest-1")]
+    [InlineData("ap-southeast-7")]
+    [InlineData("us-isob-east-1")]
+    [InlineData("eusc-de-east-1")]
+    public void A_region_name_passes_validation(string region)
+    {
+        using var provider = new ServiceCollection()
+            .AddSessionStore(o => { o.TableName = "sessions"; o.Region = region; })
+            .BuildServiceProvider(Strict);
+
+        FluentActions.Invoking(() => provider.GetRequiredService<IStartupValidator>().Validate()).Should().NotThrow();
+    }
+
+    [Theory]
     [InlineData(36_501)]
     [InlineData(10_675_199)]
     public void A_retention_that_would_overflow_the_calendar_fails_at_start_up_naming_Retention(int days)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Sessions.Tests.Hosting;
 
@@ -18,7 +20,7 @@ public sealed class SessionStoreInstrumentationTests : IDisposable
         _instrumentation = new SessionStoreInstrumentation("sessions", _logger, (operation, id, ex) =>
         {
             _hooked.Add(ex);
-            return ex is IOException ? new SessionStoreException($"{operation} failed", id, operation, "sessions", ex) : null;
+            return ex is IOException or AmazonServiceException ? new SessionStoreException($"{operation} failed", id, operation, "sessions", ex) : null;
         });
     }
 
@@ -44,6 +46,55 @@ public sealed class SessionStoreInstrumentationTests : IDisposable
         error.InnerException.Should().BeSameAs(fault);
         Outcomes().Should().Equal("error");
         _logger.Entries.Should().ContainSingle().Which.Should().Match<(int Id, LogLevel Level, string Message)>(e => e.Id == 1 && e.Level == LogLevel.Warning && e.Message.Contains(Id));
+    }
+
+    [Fact]
+    public async Task A_provider_fault_reports_the_providers_exception_as_error_type_and_its_error_code_as_the_response_status_code()
+    {
+        var throttled = new AmazonDynamoDBException("Rate exceeded") { ErrorCode = "ProvisionedThroughputExceededException" };
+
+        await FluentActions.Awaiting(() => _instrumentation.RunAsync<int>("Touch", Id, _ => throw throttled, CancellationToken.None))
+            .Should().ThrowExactlyAsync<SessionStoreException>();
+
+        var span = _telemetry.Spans.Single(s => (string?)s.GetTagItem("sessions.id") == Id);
+        span.GetTagItem("error.type").Should().Be("Amazon.DynamoDBv2.AmazonDynamoDBException", "the cause, not the wrapper");
+        span.GetTagItem("db.response.status_code").Should().Be("ProvisionedThroughputExceededException");
+        span.GetTagItem("sessions.outcome").Should().Be("error");
+        span.Status.Should().Be(ActivityStatusCode.Error);
+    }
+
+    [Fact]
+    public async Task Spans_carry_the_database_conventions_attributes_of_a_DynamoDB_table_from_their_start()
+    {
+        var seenAtStart = new List<KeyValuePair<string, object?>>();
+        using var sampler = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SessionDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+            {
+                if (options.Tags is { } tags && tags.Any(t => t.Key == "db.operation.name" && (string?)t.Value == "Get"))
+                {
+                    lock (seenAtStart)
+                    {
+                        seenAtStart.AddRange(tags);
+                    }
+                }
+
+                return ActivitySamplingResult.AllDataAndRecorded;
+            },
+        };
+        ActivitySource.AddActivityListener(sampler);
+
+        await _instrumentation.RunAsync("Get", Id, _ => Task.FromResult(1), CancellationToken.None);
+
+        seenAtStart.Select(t => t.Key).Should().BeEquivalentTo("db.system.name", "db.operation.name", "db.collection.name", "aws.dynamodb.table_names");
+        var span = _telemetry.Spans.Single(s => (string?)s.GetTagItem("sessions.id") == Id);
+        span.DisplayName.Should().Be("Get sessions");
+        span.Kind.Should().Be(ActivityKind.Client);
+        span.GetTagItem("db.system.name").Should().Be("aws.dynamodb");
+        span.GetTagItem("db.collection.name").Should().Be("sessions");
+        span.GetTagItem("aws.dynamodb.table_names").Should().BeEquivalentTo(new[] { "sessions" });
+        span.GetTagItem("error.type").Should().BeNull();
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public abstract class StoreTelemetryParityTests(DynamoDbServerFixture server) : 
 
         var spans = _telemetry.Spans.Where(s => s.TraceId == parent.TraceId && s.Source.Name == SessionDiagnostics.ActivitySourceName)
             .OrderBy(s => s.StartTimeUtc)
-            .Select(s => ((string?)s.OperationName, (string?)s.GetTagItem("sessions.outcome")))
+            .Select(s => ((string?)s.GetTagItem("db.operation.name"), (string?)s.GetTagItem("sessions.outcome")))
             .ToList();
         return (spans, _telemetry.Durations.Select(d => (d.Operation, d.Outcome)).ToList());
     }

@@ -29,7 +29,7 @@ internal sealed class StoreTelemetryRecorder : IDisposable
             string? operation = null, outcome = null;
             foreach (var tag in tags)
             {
-                operation = tag.Key == "sessions.operation" ? tag.Value as string : operation;
+                operation = tag.Key == "db.operation.name" ? tag.Value as string : operation;
                 outcome = tag.Key == "sessions.outcome" ? tag.Value as string : outcome;
             }
 

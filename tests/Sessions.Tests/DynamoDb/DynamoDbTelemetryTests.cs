@@ -37,7 +37,7 @@ public abstract class DynamoDbTelemetryTests(DynamoDbServerFixture server) : IAs
         await FluentActions.Awaiting(() => _store.TouchAsync(session.Id)).Should().ThrowAsync<SessionRevokedException>();
 
         var spans = _telemetry.Spans.Where(s => (string?)s.GetTagItem("sessions.id") == session.Id).ToList();
-        spans.Select(s => (s.OperationName, (string?)s.GetTagItem("sessions.outcome")))
+        spans.Select(s => ((string?)s.GetTagItem("db.operation.name"), (string?)s.GetTagItem("sessions.outcome")))
             .Should().Equal(("Touch", "success"), ("Revoke", "success"), ("Touch", "revoked"));
         spans.Last().Status.Should().Be(ActivityStatusCode.Error);
         _telemetry.Durations.Select(d => (d.Operation, d.Outcome)).Should().Equal(("Touch", "success"), ("Revoke", "success"), ("Touch", "revoked"));

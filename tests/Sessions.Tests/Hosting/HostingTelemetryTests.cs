@@ -78,7 +78,7 @@ public abstract class HostingTelemetryTests(DynamoDbServerFixture server) : IDis
 
         await check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration("sessions", check, null, null) });
 
-        var span = _spans.Single(s => s.OperationName == "HealthCheck" && (string?)s.GetTagItem("aws.dynamodb.table_names") == table);
+        var span = _spans.Single(s => s.OperationName == "HealthCheck" && (string?)s.GetTagItem("db.collection.name") == table);
         span.GetTagItem("sessions.health.status").Should().Be("healthy");
         _measurements.Should().Contain(m => m.Instrument == "sessions.health_check.duration" && (string?)m.Tags["sessions.health.status"] == "healthy");
     }
