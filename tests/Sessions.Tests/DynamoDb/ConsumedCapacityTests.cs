@@ -33,6 +33,26 @@ public abstract class ConsumedCapacityTests(DynamoDbServerFixture server, ITestO
     }
 
     [Fact]
+    public async Task Touch_stays_one_write_unit_after_16_concurrent_touches_added_their_writer_slots()
+    {
+        var (store, meter) = await StoreAsync(allProjected: false);
+        var session = await store.CreateAsync(NewSession());
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.TouchAsync(session.Id))));
+
+        var touch = await MeasureAsync(meter, () => store.TouchAsync(session.Id));
+
+        var item = (await server.Client.GetItemAsync(new GetItemRequest { TableName = store.TableName, Key = SessionItem.Key(session.Id), ConsistentRead = true })).Item;
+        var slots = item.Keys.Count(k => k.StartsWith(WriteSlots.AttributePrefix, StringComparison.Ordinal));
+        slots.Should().BeInRange(1, 16, "one attribute per writer slot that ever touched it, at most one per concurrent call");
+        output.WriteLine($"after 16 concurrent touches: {slots} writer slots on the item; a Touch costs {touch}");
+        if ((await server.CapabilitiesAsync()).ReportsIndexCapacity)
+        {
+            touch.TableUnits.Should().Be(1.0, "the item stays under 1 KB");
+            touch.IndexUnits.Should().BeEmpty();
+        }
+    }
+
+    [Fact]
     public async Task Revoke_and_Expire_write_only_the_indexes_keyed_on_status_and_Update_writes_none()
     {
         var (store, meter) = await StoreAsync(allProjected: false);
