@@ -17,4 +17,15 @@ internal static class HandWritten
         N((long)Math.Ceiling((expiresAt + retention - DateTimeOffset.UnixEpoch).TotalSeconds));
 
     public static Dictionary<string, AttributeValue> Key(string id) => new() { ["id"] = S(id) };
+
+    /// <summary>
+    /// The attribute of a writer slot, named as the store names its own (<c>wseq.</c>, 8 characters of base32, a slot):
+    /// a caller who wants a write applied once however often the SDK sends it stores a growing number there.
+    /// </summary>
+    public const string SlotAttribute = "wseq.handmade.0";
+
+    private static long s_sequence;
+
+    /// <summary>The next number of this process's writer slot.</summary>
+    public static AttributeValue NextSlotNumber() => N(Interlocked.Increment(ref s_sequence));
 }

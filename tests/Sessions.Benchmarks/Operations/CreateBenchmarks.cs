@@ -32,6 +32,7 @@ public class CreateBenchmarks : OperationBenchmark
             ["updated_at"] = HandWritten.Time(s.UpdatedAt),
             ["version"] = HandWritten.N(1),
             ["ttl"] = HandWritten.Ttl(s.ExpiresAt, BenchmarkData.Retention),
+            [HandWritten.SlotAttribute] = HandWritten.NextSlotNumber(),
         };
         return Client.PutItemAsync(new PutItemRequest
         {

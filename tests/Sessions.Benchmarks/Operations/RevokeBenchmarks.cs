@@ -15,6 +15,7 @@ public class RevokeBenchmarks : OperationBenchmark
         [VersionName] = "version",
         [RevokedByName] = "revoked_by",
         [RevokedReasonName] = "revoked_reason",
+        [SlotName] = HandWritten.SlotAttribute,
     };
 
     private static readonly AttributeValue RevokedStatus = HandWritten.S("revoked");
@@ -42,6 +43,7 @@ public class RevokeBenchmarks : OperationBenchmark
             [NumberTypeValue] = HandWritten.S("N"),
             [RevokedByValue] = HandWritten.S(BenchmarkData.Revoker),
             [RevokedReasonValue] = HandWritten.S(BenchmarkData.Reason),
+            [SlotValue] = HandWritten.NextSlotNumber(),
         },
         ReturnValues = ReturnValue.ALL_NEW,
         ReturnValuesOnConditionCheckFailure = Amazon.DynamoDBv2.ReturnValuesOnConditionCheckFailure.ALL_OLD,
@@ -69,6 +71,7 @@ public class RevokeBenchmarks : OperationBenchmark
                     [OneValue] = 1,
                     [RevokedByValue] = BenchmarkData.Revoker,
                     [RevokedReasonValue] = BenchmarkData.Reason,
+                    [SlotValue] = new Primitive(HandWritten.NextSlotNumber().N, saveAsNumeric: true),
                 },
             },
             ConditionalExpression = new Expression

@@ -4,7 +4,7 @@ using static Sessions.DynamoDb.SessionExpressions;
 
 namespace Sessions.Benchmarks.Operations;
 
-/// <summary>Touch: one conditional UpdateItem (stamp and count), no read, empty response.</summary>
+/// <summary>Touch: one conditional UpdateItem (stamp, count and writer slot), no read; the old item comes back and is checked.</summary>
 public class TouchBenchmarks : OperationBenchmark
 {
     private readonly string _id = BenchmarkData.Session.Id;
@@ -27,17 +27,17 @@ public class TouchBenchmarks : OperationBenchmark
             UpdateExpression = new Expression
             {
                 ExpressionStatement = Touch,
-                ExpressionAttributeNames = { [LastAccessName] = "last_access_at", [CountName] = "request_count" },
-                ExpressionAttributeValues = { [NowValue] = now, [OneValue] = 1 },
+                ExpressionAttributeNames = { [LastAccessName] = "last_access_at", [CountName] = "request_count", [SlotName] = HandWritten.SlotAttribute },
+                ExpressionAttributeValues = { [NowValue] = now, [OneValue] = 1, [SlotValue] = new Primitive(HandWritten.NextSlotNumber().N, saveAsNumeric: true) },
             },
             ConditionalExpression = new Expression
             {
                 ExpressionStatement = TouchCondition,
                 ExpressionAttributeNames = { [StatusName] = "status", [ExpiresName] = "expires_at", [VersionName] = "version" },
-                ExpressionAttributeValues = { [ActiveValue] = "active", [NowValue] = now, [TimestampLengthValue] = 28, [TeeValue] = "T", [ZedValue] = "Z", [NumberTypeValue] = "N" },
+                ExpressionAttributeValues = { [ActiveValue] = "active", [NowValue] = now, [TimestampLengthValue] = 28, [TeeValue] = "T", [ZedValue] = "Z", [NumberTypeValue] = "N", [MaxCountValue] = long.MaxValue },
             },
         });
     }
 
-    private protected override void Configure(CannedDynamoDbHandler handler) => handler.Respond("UpdateItem", "{}");
+    private protected override void Configure(CannedDynamoDbHandler handler) => handler.Respond("UpdateItem", BenchmarkData.AllNewResponse(BenchmarkData.Session));
 }

@@ -24,6 +24,7 @@ public class UpdateBenchmarks : OperationBenchmark
         [RevokedByName] = "revoked_by",
         [RevokedReasonName] = "revoked_reason",
         [StartedName] = "started_at",
+        [SlotName] = HandWritten.SlotAttribute,
     };
 
     private static readonly AttributeValue Active = HandWritten.S("active");
@@ -55,6 +56,7 @@ public class UpdateBenchmarks : OperationBenchmark
                 [TeeValue] = HandWritten.S("T"),
                 [ZedValue] = HandWritten.S("Z"),
                 [VersionValue] = HandWritten.N(s.Version),
+                [SlotValue] = HandWritten.NextSlotNumber(),
             },
             ReturnValues = ReturnValue.ALL_NEW,
             ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
