@@ -65,6 +65,29 @@ public abstract class DynamoDbCommandTests(DynamoDbServerFixture server)
     }
 
     [Fact]
+    public async Task A_forged_page_token_whose_start_key_DynamoDB_would_refuse_exits_2_before_any_request()
+    {
+        var table = await server.CreateTableAsync();
+        var user = "forger-" + Guid.NewGuid().ToString("N")[..8];
+
+        // Anyone can compute the checksum (a plain SHA-256): only the checks of what the token holds refuse it.
+        static byte[] Field(string value)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+            return [(byte)(bytes.Length >> 8), (byte)bytes.Length, .. bytes];
+        }
+
+        var fingerprint = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"sessions-page-query\0user\0{user}"))[..8];
+        byte[] payload = [2, .. fingerprint, 1, 1, .. Field("2034-05-06T09:00:00.0000000Z"), .. Field(new string('a', 3_000))];
+        var forged = System.Buffers.Text.Base64Url.EncodeToString([.. payload, .. System.Security.Cryptography.SHA256.HashData(payload)[..8]]);
+
+        var result = await RunAsync("list", "--table", table, "--user", user, "--next", forged);
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Error.Should().Contain("more than DynamoDB stores").And.NotContain("ListByUser failed", "nothing reached the server");
+    }
+
+    [Fact]
     public async Task A_bad_id_exits_2_and_a_missing_table_exits_3_naming_it()
     {
         var bad = await RunAsync("show", "NOT-AN-ID", "--table", "sessions-absent");
