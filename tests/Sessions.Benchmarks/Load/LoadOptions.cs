@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sessions.TestSupport.Servers;
 
 namespace Sessions.Benchmarks.Load;
@@ -33,39 +32,22 @@ internal sealed record LoadOptions
     public static LoadOptions Parse(ReadOnlySpan<string> args)
     {
         var options = new LoadOptions();
-        for (var i = 0; i < args.Length; i++)
+        foreach (var (name, value) in OptionValues.Pairs(args))
         {
-            var name = args[i];
-            if (i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"'{name}' needs a value.", nameof(args));
-            }
-
-            var value = args[++i];
             options = name switch
             {
-                "--seconds" => options with { Seconds = Positive(name, value) },
-                "--slices" => options with { Slices = Positive(name, value) },
-                "--warmup" => options with { WarmupSeconds = Positive(name, value, allowZero: true) },
-                "--workers" => options with { Workers = Positive(name, value) },
-                "--sessions" => options with { Sessions = Positive(name, value) },
-                "--memory-seconds" => options with { MemorySeconds = Positive(name, value) },
-                "--server" => options with { Server = value switch
-                {
-                    "dynalite" => LocalServerKind.Dynalite,
-                    "dynamodb-local" => LocalServerKind.DynamoDbLocal,
-                    _ => throw new ArgumentException($"--server: '{value}' is not one of dynalite, dynamodb-local.", nameof(args)),
-                } },
+                "--seconds" => options with { Seconds = OptionValues.Positive(name, value) },
+                "--slices" => options with { Slices = OptionValues.Positive(name, value) },
+                "--warmup" => options with { WarmupSeconds = OptionValues.Positive(name, value, allowZero: true) },
+                "--workers" => options with { Workers = OptionValues.Positive(name, value) },
+                "--sessions" => options with { Sessions = OptionValues.Positive(name, value) },
+                "--memory-seconds" => options with { MemorySeconds = OptionValues.Positive(name, value) },
+                "--server" => options with { Server = OptionValues.Server(value) },
                 "--endpoint" => options with { Endpoint = Uri.TryCreate(value, UriKind.Absolute, out _) ? value : throw new ArgumentException($"--endpoint: '{value}' is not an absolute URL.", nameof(args)) },
-                _ => throw new ArgumentException($"Unknown option '{name}'. Options: --seconds --slices --warmup --workers --sessions --memory-seconds --server --endpoint.", nameof(args)),
+                _ => throw OptionValues.Unknown(name, "--seconds --slices --warmup --workers --sessions --memory-seconds --server --endpoint"),
             };
         }
 
         return options;
     }
-
-    private static int Positive(string name, string value, bool allowZero = false) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && (n > 0 || (allowZero && n == 0))
-            ? n
-            : throw new ArgumentException($"{name}: '{value}' is not a {(allowZero ? "non-negative" : "positive")} whole number.", nameof(name));
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sessions.TestSupport.Servers;
 
 namespace Sessions.Benchmarks.Load;
@@ -30,38 +29,21 @@ internal sealed record SidecarOptions
     public static SidecarOptions Parse(ReadOnlySpan<string> args)
     {
         var options = new SidecarOptions();
-        for (var i = 0; i < args.Length; i++)
+        foreach (var (name, value) in OptionValues.Pairs(args))
         {
-            var name = args[i];
-            if (i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"'{name}' needs a value.", nameof(args));
-            }
-
-            var value = args[++i];
             options = name switch
             {
                 "--aot" => options with { Aot = value },
                 "--jit" => options with { Jit = value },
-                "--runs" => options with { Runs = Positive(name, value) },
-                "--requests" => options with { Requests = Positive(name, value) },
-                "--clients" => options with { Clients = Positive(name, value) },
-                "--concurrent-seconds" => options with { ConcurrentSeconds = Positive(name, value) },
-                "--server" => options with { Server = value switch
-                {
-                    "dynalite" => LocalServerKind.Dynalite,
-                    "dynamodb-local" => LocalServerKind.DynamoDbLocal,
-                    _ => throw new ArgumentException($"--server: '{value}' is not one of dynalite, dynamodb-local.", nameof(args)),
-                } },
-                _ => throw new ArgumentException($"Unknown option '{name}'. Options: --aot --jit --runs --requests --clients --concurrent-seconds --server.", nameof(args)),
+                "--runs" => options with { Runs = OptionValues.Positive(name, value) },
+                "--requests" => options with { Requests = OptionValues.Positive(name, value) },
+                "--clients" => options with { Clients = OptionValues.Positive(name, value) },
+                "--concurrent-seconds" => options with { ConcurrentSeconds = OptionValues.Positive(name, value) },
+                "--server" => options with { Server = OptionValues.Server(value) },
+                _ => throw OptionValues.Unknown(name, "--aot --jit --runs --requests --clients --concurrent-seconds --server"),
             };
         }
 
         return options;
     }
-
-    private static int Positive(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
-            ? n
-            : throw new ArgumentException($"{name}: '{value}' is not a positive whole number.", nameof(name));
 }
