@@ -6,6 +6,7 @@ using Amazon.Runtime;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Sessions.Diagnostics;
 using Sessions.DynamoDb;
 using Sessions.InMemory;
 
@@ -19,6 +20,8 @@ namespace Sessions.Hosting;
 /// <see cref="SessionStoreHealthCheckOptions.CacheDuration"/>, and checks that arrive together share one request, so a
 /// flood of health probes costs DynamoDB's control plane at most one <c>DescribeTable</c> per period. Where the expiry
 /// sweeper runs, the result names the lease holder, and a host whose clock is off (so that it does not sweep) is Degraded.
+/// On a global table, a replica or witness Region whose status is not ACTIVE makes an ACTIVE table Degraded, naming the
+/// Region and its status; the result's data lists the Regions (<c>table.regions</c>, <c>table.replicas</c>, ...).
 /// </summary>
 internal sealed partial class SessionStoreHealthCheck : IHealthCheck
 {
@@ -145,20 +148,57 @@ internal sealed partial class SessionStoreHealthCheck : IHealthCheck
     private static HealthCheckResult Judge(TableDescription described, HealthStatus failureStatus)
     {
         var table = described.TableName;
+        var data = RegionData(described);
         var indexes = (described.GlobalSecondaryIndexes ?? []).ToDictionary(index => index.IndexName, StringComparer.Ordinal);
         var missing = Indexes.Where(name => !indexes.ContainsKey(name)).ToList();
         if (missing.Count > 0)
         {
-            return new HealthCheckResult(failureStatus, $"Session table '{table}' lacks the index(es) {string.Join(", ", missing)}.");
+            return new HealthCheckResult(failureStatus, $"Session table '{table}' lacks the index(es) {string.Join(", ", missing)}.", data: data);
         }
 
         if (described.TableStatus == TableStatus.UPDATING || indexes.Values.Any(index => index.IndexStatus != IndexStatus.ACTIVE))
         {
-            return HealthCheckResult.Degraded($"Session table '{table}' or one of its indexes is being updated ({described.TableStatus}).");
+            return HealthCheckResult.Degraded($"Session table '{table}' or one of its indexes is being updated ({described.TableStatus}).", data: data);
         }
 
-        return described.TableStatus == TableStatus.ACTIVE
-            ? HealthCheckResult.Healthy($"Session table '{table}' is ACTIVE with its {Indexes.Length} indexes.")
-            : new HealthCheckResult(failureStatus, $"Session table '{table}' is {described.TableStatus}.");
+        if (described.TableStatus != TableStatus.ACTIVE)
+        {
+            return new HealthCheckResult(failureStatus, $"Session table '{table}' is {described.TableStatus}.", data: data);
+        }
+
+        var inactive = (described.Replicas ?? []).Where(r => r.ReplicaStatus != ReplicaStatus.ACTIVE).Select(r => $"replica {r.RegionName} is {r.ReplicaStatus}")
+            .Concat((described.GlobalTableWitnesses ?? []).Where(w => w.WitnessStatus != WitnessStatus.ACTIVE).Select(w => $"witness {w.RegionName} is {w.WitnessStatus}"))
+            .ToList();
+        return inactive.Count > 0
+            ? HealthCheckResult.Degraded(VisibleText.Escape($"Session table '{table}' is ACTIVE, but not every Region of the global table is: {string.Join(", ", inactive)}."), data: data)
+            : HealthCheckResult.Healthy($"Session table '{table}' is ACTIVE with its {Indexes.Length} indexes{(described.Replicas is { Count: > 0 } ? " and every Region" : string.Empty)}.", data);
+    }
+
+    /// <summary>
+    /// The table's Regions as DescribeTable reports them: <c>table.regions</c> is <c>single Region</c> or <c>global table</c>,
+    /// and a global table adds <c>table.replicas</c> and <c>table.witnesses</c> (each entry the Region and its status) and,
+    /// where reported, <c>table.multi_region_consistency</c>. Text from the answer is escaped.
+    /// </summary>
+    private static Dictionary<string, object> RegionData(TableDescription described)
+    {
+        var replicas = (described.Replicas ?? []).Select(r => VisibleText.Escape($"{r.RegionName} {r.ReplicaStatus}")).ToArray();
+        var witnesses = (described.GlobalTableWitnesses ?? []).Select(w => VisibleText.Escape($"{w.RegionName} {w.WitnessStatus}")).ToArray();
+        if (replicas.Length == 0 && witnesses.Length == 0)
+        {
+            return new(StringComparer.Ordinal) { ["table.regions"] = "single Region" };
+        }
+
+        var data = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["table.regions"] = "global table",
+            ["table.replicas"] = replicas,
+            ["table.witnesses"] = witnesses,
+        };
+        if (described.MultiRegionConsistency is { } mode)
+        {
+            data["table.multi_region_consistency"] = VisibleText.Escape(mode.Value);
+        }
+
+        return data;
     }
 }

@@ -12,6 +12,12 @@ namespace Sessions.Cli.Commands;
 /// <summary><c>sessions table create</c>, <c>describe</c> and <c>migrate</c>: the session table itself.</summary>
 internal static class TableCommand
 {
+    /// <summary>What <see cref="TableJson.Regions"/> says of a table DescribeTable reports no replica of.</summary>
+    internal const string SingleRegion = "single Region";
+
+    /// <summary>What <see cref="TableJson.Regions"/> says of a table DescribeTable reports replicas of.</summary>
+    internal const string GlobalTable = "global table";
+
     public static Command Create(CliContext context)
     {
         return new Command("table", "Create, describe or migrate the DynamoDB session table.")
@@ -47,7 +53,7 @@ internal static class TableCommand
     private static Command DescribeCommand(CliContext context) => TableSubcommand(
         context,
         "describe",
-        "Show the table's status, key, indexes and TTL.",
+        "Show the table's status, key, indexes, TTL and Regions (a global table's replicas and consistency mode).",
         [],
         async (_, client, table, json, cancellationToken) =>
         {
@@ -170,6 +176,8 @@ internal static class TableCommand
         }
 
         var ttl = await SessionTable.DescribeTimeToLiveAsync(client, table, cancellationToken);
+        var replicas = (description.Replicas ?? []).Select(r => new TableRegionJson(r.RegionName, r.ReplicaStatus?.Value)).ToList();
+        var witnesses = (description.GlobalTableWitnesses ?? []).Select(w => new TableRegionJson(w.RegionName, w.WitnessStatus?.Value)).ToList();
         return new TableJson(
             description.TableName,
             description.TableStatus?.Value,
@@ -178,8 +186,14 @@ internal static class TableCommand
             Key(description.KeySchema),
             [.. (description.GlobalSecondaryIndexes ?? []).Select(i => new TableIndexJson(i.IndexName, Key(i.KeySchema), i.Projection?.ProjectionType?.Value, i.IndexStatus?.Value))],
             ttl?.AttributeName,
-            ttl?.TimeToLiveStatus?.Value);
+            ttl?.TimeToLiveStatus?.Value,
+            replicas.Count > 0 || witnesses.Count > 0 ? GlobalTable : SingleRegion,
+            description.MultiRegionConsistency?.Value,
+            description.GlobalTableVersion,
+            replicas,
+            witnesses);
     }
+
 
     private static string[] Key(List<KeySchemaElement>? schema) =>
         [.. (schema ?? []).Select(k => $"{k.AttributeName} ({k.KeyType?.Value})")];
@@ -199,6 +213,18 @@ internal static class TableCommand
         output.WriteLine($"  items         {(table.ItemCount is { } count ? $"{SessionFormat.Count(count)} (approximate, updated about every 6 hours)" : "-")}");
         output.WriteLine($"  key           {SessionFormat.Text(string.Join(", ", table.Key))}");
         output.WriteLine($"  ttl           {(table.TimeToLiveAttribute is null ? SessionFormat.Text(table.TimeToLiveStatus) : $"{SessionFormat.Text(table.TimeToLiveAttribute)} ({SessionFormat.Text(table.TimeToLiveStatus)})")}");
+        if (table.Regions == SingleRegion)
+        {
+            output.WriteLine($"  regions       {SingleRegion}");
+        }
+        else
+        {
+            var version = table.GlobalTableVersion is null ? string.Empty : $" (version {SessionFormat.Text(table.GlobalTableVersion)})";
+            output.WriteLine($"  regions       {GlobalTable}{version}, {SessionFormat.Count(table.Replicas.Count, "replica")}"
+                + (table.Witnesses.Count == 0 ? string.Empty : $" and {SessionFormat.Count(table.Witnesses.Count, "witness")}"));
+            output.WriteLine($"  consistency   {(table.MultiRegionConsistency is { } mode ? $"{SessionFormat.Text(mode)} ({ConsistencyName(mode)})" : "not reported (EVENTUAL, multi-Region eventual consistency, is the default)")}");
+        }
+
         var indexes = new TextTable("INDEX", "KEY", "PROJECTION", "STATUS");
         foreach (var index in table.Indexes)
         {
@@ -207,5 +233,30 @@ internal static class TableCommand
 
         output.WriteLine();
         indexes.Write(output, console.Style, "  ");
+        if (table.Regions == SingleRegion)
+        {
+            return;
+        }
+
+        var regions = new TextTable("REGION", "ROLE", "STATUS");
+        foreach (var replica in table.Replicas)
+        {
+            regions.Add(SessionFormat.Text(replica.Region), "replica", SessionFormat.Text(replica.Status));
+        }
+
+        foreach (var witness in table.Witnesses)
+        {
+            regions.Add(SessionFormat.Text(witness.Region), "witness", SessionFormat.Text(witness.Status));
+        }
+
+        output.WriteLine();
+        regions.Write(output, console.Style, "  ");
     }
+
+    private static string ConsistencyName(string mode) => mode switch
+    {
+        "STRONG" => "multi-Region strong consistency",
+        "EVENTUAL" => "multi-Region eventual consistency",
+        _ => "unknown mode",
+    };
 }

@@ -32,7 +32,12 @@ internal sealed record MigrationJson(
     string Table, bool DryRun, int Scanned, int Migrated, int AlreadyCanonical, int Skipped, int Failed, IReadOnlyList<string> FailedIds,
     Dictionary<string, int> ChangedAttributes);
 
-/// <summary>The result of <c>table describe --json</c> and <c>table create --json</c>.</summary>
+/// <summary>
+/// The result of <c>table describe --json</c> and <c>table create --json</c>. <see cref="Regions"/> is <c>single Region</c>
+/// unless DescribeTable reports replicas (a global table): then <c>global table</c>, with <see cref="Replicas"/>, the
+/// <see cref="MultiRegionConsistency"/> (<c>EVENTUAL</c>, <c>STRONG</c>, or <see langword="null"/> where not reported),
+/// <see cref="GlobalTableVersion"/> and any <see cref="Witnesses"/> as reported.
+/// </summary>
 internal sealed record TableJson(
     string Name,
     string? Status,
@@ -41,10 +46,18 @@ internal sealed record TableJson(
     IReadOnlyList<string> Key,
     IReadOnlyList<TableIndexJson> Indexes,
     string? TimeToLiveAttribute,
-    string? TimeToLiveStatus);
+    string? TimeToLiveStatus,
+    string Regions,
+    string? MultiRegionConsistency,
+    string? GlobalTableVersion,
+    IReadOnlyList<TableRegionJson> Replicas,
+    IReadOnlyList<TableRegionJson> Witnesses);
 
 /// <summary>One global secondary index in <see cref="TableJson"/>.</summary>
 internal sealed record TableIndexJson(string Name, IReadOnlyList<string> Key, string? Projection, string? Status);
+
+/// <summary>One replica or witness Region of a global table in <see cref="TableJson"/>, with its status as DescribeTable reports it.</summary>
+internal sealed record TableRegionJson(string? Region, string? Status);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(SessionRecord))]

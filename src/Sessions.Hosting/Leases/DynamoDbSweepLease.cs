@@ -43,6 +43,9 @@ internal sealed class DynamoDbSweepLease : ISweepLease
     /// <summary>The longest tenure a waiter honours, whatever the item says: a bad value cannot block the fleet for longer.</summary>
     public static readonly TimeSpan MaxHonouredDuration = SessionExpirySweeperOptions.MaxDuration;
 
+    /// <summary>How many times a lease write is sent at most while another Region's write to the lease item refuses it.</summary>
+    internal const int MaxConflictAttempts = 3;
+
     private static readonly string[] LeaseAttributes = [OwnerAttribute, FenceAttribute, VersionAttribute, DurationAttribute, ExpiresAttribute];
 
     private const string Take = "SET #owner = :owner, #fence = :fence, #version = :version, #duration = :duration, #expires = :until";
@@ -81,8 +84,8 @@ internal sealed class DynamoDbSweepLease : ISweepLease
 
     public async Task<LeaseRecord?> ReadAsync(CancellationToken cancellationToken)
     {
-        var response = await SendAsync("ReadSweeperLease", () => _client.GetItemAsync(
-            new GetItemRequest { TableName = _tableName, Key = LeaseKey(), ConsistentRead = true }, cancellationToken)).ConfigureAwait(false);
+        var response = await SendAsync("ReadSweeperLease", ct => _client.GetItemAsync(
+            new GetItemRequest { TableName = _tableName, Key = LeaseKey(), ConsistentRead = true }, ct), cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } item ? Parse(item) : null;
     }
 
@@ -247,7 +250,7 @@ internal sealed class DynamoDbSweepLease : ISweepLease
     {
         try
         {
-            await SendAsync(operation, () => _client.UpdateItemAsync(request, cancellationToken)).ConfigureAwait(false);
+            await SendAsync(operation, ct => _client.UpdateItemAsync(request, ct), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (SessionStoreException ex) when (ex.InnerException is ConditionalCheckFailedException)
@@ -256,11 +259,18 @@ internal sealed class DynamoDbSweepLease : ISweepLease
         }
     }
 
+    /// <summary>The wait before resending a write refused as a replicated write conflict (0 first): 20 ms doubling, times a jitter in [0.5, 1.5).</summary>
+    internal static TimeSpan ConflictBackoff(int retry, double jitter) => TimeSpan.FromMilliseconds(20 * (1 << retry) * (0.5 + jitter));
+
     /// <summary>
     /// Sends one request, reading the server's clock off its answer (the <c>Date</c> header) where the client is the
     /// SDK's own, and turns what the SDK or the network throws into a <see cref="SessionStoreException"/> naming the table.
+    /// A request that another Region's write to the lease item refused (<see cref="ReplicatedWriteConflictException"/>, on a
+    /// global table with multi-Region strong consistency) is sent again, the very same request, at most
+    /// <see cref="MaxConflictAttempts"/> times in all; then it is a <see cref="SessionWriteConflictException"/>, a fault the
+    /// sweeper backs off from and tries again, like any other.
     /// </summary>
-    private async Task<T> SendAsync<T>(string operation, Func<Task<T>> send)
+    private async Task<T> SendAsync<T>(string operation, Func<CancellationToken, Task<T>> send, CancellationToken cancellationToken)
     {
         var service = _client as AmazonServiceClient;
         if (service is not null)
@@ -270,7 +280,23 @@ internal sealed class DynamoDbSweepLease : ISweepLease
 
         try
         {
-            return await send().ConfigureAwait(false);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await send(cancellationToken).ConfigureAwait(false);
+                }
+                catch (ReplicatedWriteConflictException) when (attempt < MaxConflictAttempts)
+                {
+                    await Task.Delay(ConflictBackoff(attempt - 1, Random.Shared.NextDouble()), _time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (ReplicatedWriteConflictException conflict)
+        {
+            throw new SessionWriteConflictException(
+                $"Sweeper lease on table '{_tableName}': {operation} was refused each of the {MaxConflictAttempts} times it was sent: another Region "
+                + "was writing the lease item at the same moment (ReplicatedWriteConflictException).", sessionId: null, operation, _tableName, conflict);
         }
         catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or TimeoutException
             or (OperationCanceledException and not { CancellationToken.IsCancellationRequested: true }))

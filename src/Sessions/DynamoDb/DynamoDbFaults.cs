@@ -6,7 +6,8 @@ namespace Sessions.DynamoDb;
 /// <summary>
 /// The DynamoDB store's provider faults: what remains of a request after the SDK's retries (throttling, access denied,
 /// a missing table, the network, a timeout) becomes a <see cref="SessionStoreException"/> naming the table and the
-/// operation, with the SDK exception inside; a corrupt item is told where it was read.
+/// operation, with the SDK exception inside; a write another Region kept refusing (<see cref="ReplicatedWriteConflictException"/>,
+/// left after <see cref="ReplicatedWriteRetry"/>) becomes a <see cref="SessionWriteConflictException"/>; a corrupt item is told where it was read.
 /// </summary>
 internal static class DynamoDbFaults
 {
@@ -16,6 +17,9 @@ internal static class DynamoDbFaults
         SessionCorruptException { TableName: null } corrupt => new SessionCorruptException(
             corrupt.SessionId, corrupt.AttributeName, $"{corrupt.Message} (table '{tableName}', operation {operation})", operation, tableName),
         SessionStoreException => null,
+        ReplicatedWriteConflictException conflict => new SessionWriteConflictException(
+            $"DynamoDB {operation} on table '{tableName}' was refused each of the {ReplicatedWriteRetry.MaxAttempts} times it was sent: another Region was "
+            + "writing the same item at the same moment (ReplicatedWriteConflictException). It may be retried.", id, operation, tableName, conflict),
         AmazonServiceException or AmazonClientException or HttpRequestException or IOException or TimeoutException or OperationCanceledException =>
             new SessionStoreException(Describe(tableName, operation, exception), id, operation, tableName, exception),
         _ => null,

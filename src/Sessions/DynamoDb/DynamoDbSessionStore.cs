@@ -13,7 +13,9 @@ namespace Sessions.DynamoDb;
 /// </summary>
 /// <remarks>
 /// Thread-safe; register it as a singleton. Provider faults that remain after the SDK's retries surface as
-/// <see cref="SessionStoreException"/> naming the table and the operation, with the SDK exception inside.
+/// <see cref="SessionStoreException"/> naming the table and the operation, with the SDK exception inside. A write that
+/// another Region keeps refusing on a global table with multi-Region strong consistency is sent again a few times and then
+/// surfaces as <see cref="SessionWriteConflictException"/>.
 /// </remarks>
 public sealed partial class DynamoDbSessionStore : ISessionStore
 {
@@ -30,6 +32,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     private readonly SessionBatchReader _batchReader;
     private readonly SessionStoreInstrumentation _instrumentation;
     private readonly WriteSlots _slots = new();
+    private readonly ReplicatedWriteRetry _writes;
 
     /// <summary>Initializes a new store on <paramref name="client"/>.</summary>
     /// <param name="client">The DynamoDB client; the caller owns it (its credentials, retries and lifetime).</param>
@@ -56,6 +59,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         _tableName = settings.TableName!;
         _requests = new SessionRequests(_tableName, settings.Retention);
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _writes = new ReplicatedWriteRetry(_timeProvider);
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _batchReader = new SessionBatchReader(client, _tableName, _timeProvider, _logger);
         _instrumentation = new SessionStoreInstrumentation(_tableName, _logger, (operation, id, ex) => DynamoDbFaults.Map(_tableName, operation, id, ex));
@@ -77,7 +81,8 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             using var slot = _slots.Acquire(stored.Id);
             try
             {
-                await _client.PutItemAsync(_requests.Create(stored, slot), ct).ConfigureAwait(false);
+                var request = _requests.Create(stored, slot);
+                await _writes.SendAsync(c => _client.PutItemAsync(request, c), ct).ConfigureAwait(false);
                 return stored;
             }
             catch (ConditionalCheckFailedException failed)
@@ -155,7 +160,8 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         SessionArguments.ThrowIfInvalidId(id);
         return _instrumentation.RunAsync(SessionStoreOperations.Delete, id, async ct =>
         {
-            await _client.DeleteItemAsync(_requests.Delete(id), ct).ConfigureAwait(false);
+            var request = _requests.Delete(id);
+            await _writes.SendAsync(c => _client.DeleteItemAsync(request, c), ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }
@@ -173,7 +179,8 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             {
                 try
                 {
-                    var response = await _client.UpdateItemAsync(request, ct).ConfigureAwait(false);
+                    var sent = request;
+                    var response = await _writes.SendAsync(c => _client.UpdateItemAsync(sent, c), ct).ConfigureAwait(false);
                     ThrowIfNotServable(id, response.Attributes, now);
                     return true;
                 }
@@ -312,7 +319,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         Dictionary<string, AttributeValue> written;
         try
         {
-            written = (await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false)).Attributes;
+            written = (await _writes.SendAsync(c => _client.UpdateItemAsync(request, c), cancellationToken).ConfigureAwait(false)).Attributes;
         }
         catch (ConditionalCheckFailedException failed)
         {

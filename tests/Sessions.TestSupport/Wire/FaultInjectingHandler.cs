@@ -25,6 +25,15 @@ public sealed class FaultInjectingHandler : DelegatingHandler
     public static HttpResponseMessage Error(HttpStatusCode status, string errorType, string message = "Injected by the test.") =>
         Json(status, $$"""{"__type":"com.amazonaws.dynamodb.v20120810#{{errorType}}","message":"{{message}}"}""");
 
+    /// <summary>
+    /// Builds DynamoDB's refusal of a write that races a write to the same item from another Region (global tables with
+    /// multi-Region strong consistency): HTTP 400 with the JSON 1.0 error body every DynamoDB error has, <c>__type</c> naming
+    /// the error and <c>message</c> (lower case, as the service model names the member) the SDK's documented text.
+    /// </summary>
+    public static HttpResponseMessage ReplicatedWriteConflict() => Error(
+        HttpStatusCode.BadRequest, "ReplicatedWriteConflictException",
+        "The request was rejected because one or more items in the request are being modified by a request in another Region.");
+
     /// <summary>Builds a DynamoDB response with a JSON body.</summary>
     public static HttpResponseMessage Json(HttpStatusCode status, string body) => new(status)
     {

@@ -102,6 +102,14 @@ public sealed class ScriptedFaultHandler : DelegatingHandler
                 }
 
                 throw new InvalidOperationException("A hung request cannot end without cancellation.");
+            case WireFault.ReplicatedWriteConflict:
+                return FaultInjectingHandler.ReplicatedWriteConflict();
+            case WireFault.LoseResponseAsReplicatedWriteConflict:
+                using (await base.SendAsync(request, cancellationToken))
+                {
+                    return FaultInjectingHandler.ReplicatedWriteConflict();
+                }
+
             case WireFault.LoseResponse:
                 using (await base.SendAsync(request, cancellationToken))
                 {

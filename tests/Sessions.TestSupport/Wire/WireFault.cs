@@ -38,4 +38,16 @@ public enum WireFault
 
     /// <summary>Answer 400 <c>AccessDeniedException</c>, as DynamoDB does when the caller's policy does not allow the action.</summary>
     AccessDenied,
+
+    /// <summary>
+    /// Answer 400 <c>ReplicatedWriteConflictException</c>, as DynamoDB does on a global table with multi-Region strong
+    /// consistency when another Region is writing the same item at the same moment: the write was not applied.
+    /// </summary>
+    ReplicatedWriteConflict,
+
+    /// <summary>
+    /// Pass the attempt on to the server, then drop its answer and answer 400 <c>ReplicatedWriteConflictException</c>
+    /// instead: applied, yet reported as refused (the harshest reading of an answer lost on its way back).
+    /// </summary>
+    LoseResponseAsReplicatedWriteConflict,
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Sessions.Cli;
 using Sessions.Cli.Output;
 
@@ -28,6 +29,67 @@ public abstract class DynamoDbCommandTests(DynamoDbServerFixture server)
         again.Json().GetProperty("status").GetString().Should().Be("revoked");
         again.Json().GetProperty("revokedBy").GetString().Should().Be("ops@example.com");
         (await RunAsync("revoke", session.Id, "--by", "ops@example.com", "--reason", "twice", "--table", table)).ExitCode.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Table_describe_of_a_single_Region_table_says_single_Region_in_text_and_json()
+    {
+        var table = await server.CreateTableAsync();
+
+        var text = await RunAsync("table", "describe", "--table", table);
+        var json = await RunAsync("table", "describe", "--table", table, "--json");
+
+        text.ExitCode.Should().Be(0, text.ToString());
+        text.Out.Should().Contain("  regions       single Region\n").And.NotContain("consistency").And.NotContain("REGION");
+        json.ExitCode.Should().Be(0, json.ToString());
+        json.Json().GetProperty("regions").GetString().Should().Be("single Region");
+        json.Json().GetProperty("multiRegionConsistency").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null);
+        json.Json().GetProperty("replicas").GetArrayLength().Should().Be(0);
+        json.Json().GetProperty("witnesses").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Table_describe_of_a_global_table_shows_its_replicas_witness_and_consistency_mode_in_text_and_json()
+    {
+        var table = await server.CreateTableAsync();
+        var client = server.CreateClient(new GlobalTableDescriptionHandler(
+            [("eu-west-1", "ACTIVE"), ("eu-central-1", "CREATING")], "STRONG", witnesses: [("eu-west-2", "ACTIVE")]));
+
+        var text = await RunOnClientAsync(client, "table", "describe", "--table", table);
+        var json = await RunOnClientAsync(client, "table", "describe", "--table", table, "--json");
+
+        text.ExitCode.Should().Be(0, text.ToString());
+        text.Out.Should().Contain($"  regions       global table (version {GlobalTableDescriptionHandler.Version}), 2 replicas and 1 witness\n")
+            .And.Contain("  consistency   STRONG (multi-Region strong consistency)\n");
+        var rows = text.Out.Split('\n').SkipWhile(line => !line.StartsWith("  REGION", StringComparison.Ordinal)).ToList();
+        rows.Should().HaveCountGreaterThanOrEqualTo(4);
+        rows[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Should().Equal("REGION", "ROLE", "STATUS");
+        rows[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).Should().Equal("eu-west-1", "replica", "ACTIVE");
+        rows[2].Split(' ', StringSplitOptions.RemoveEmptyEntries).Should().Equal("eu-central-1", "replica", "CREATING");
+        rows[3].Split(' ', StringSplitOptions.RemoveEmptyEntries).Should().Equal("eu-west-2", "witness", "ACTIVE");
+
+        json.ExitCode.Should().Be(0, json.ToString());
+        var root = json.Json();
+        root.GetProperty("regions").GetString().Should().Be("global table");
+        root.GetProperty("multiRegionConsistency").GetString().Should().Be("STRONG");
+        root.GetProperty("globalTableVersion").GetString().Should().Be(GlobalTableDescriptionHandler.Version);
+        root.GetProperty("replicas").EnumerateArray().Select(r => (r.GetProperty("region").GetString(), r.GetProperty("status").GetString()))
+            .Should().Equal(("eu-west-1", "ACTIVE"), ("eu-central-1", "CREATING"));
+        root.GetProperty("witnesses").EnumerateArray().Select(r => r.GetProperty("region").GetString()).Should().Equal("eu-west-2");
+        root.GetProperty("indexes").GetArrayLength().Should().Be(4, "the rest of the answer is the server's own");
+    }
+
+    [Fact]
+    public async Task Table_describe_of_a_global_table_without_a_reported_mode_says_so_and_escapes_what_it_quotes()
+    {
+        var table = await server.CreateTableAsync();
+        var client = server.CreateClient(new GlobalTableDescriptionHandler([("us-east-1\u001b[2J", "ACTIVE")], consistency: null));
+
+        var text = await RunOnClientAsync(client, "table", "describe", "--table", table);
+
+        text.ExitCode.Should().Be(0, text.ToString());
+        text.Out.Should().Contain("  consistency   not reported (EVENTUAL, multi-Region eventual consistency, is the default)\n")
+            .And.Contain(@"us-east-1\e[2J").And.NotContain("\u001b");
     }
 
     [Fact]
@@ -230,6 +292,22 @@ public abstract class DynamoDbCommandTests(DynamoDbServerFixture server)
 
     private ISessionStore StoreOn(string table) =>
         new Sessions.DynamoDb.DynamoDbSessionStore(server.Client, Microsoft.Extensions.Options.Options.Create(new Sessions.DynamoDb.DynamoDbSessionStoreOptions { TableName = table }));
+
+    /// <summary>Runs a command whose store and table commands use <paramref name="client"/>.</summary>
+    private static async Task<CliResult> RunOnClientAsync(IAmazonDynamoDB client, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var console = new CliConsole(stdout, stderr, OutIsTerminal: false, ErrorIsTerminal: false);
+        var exitCode = await CliApp.RunAsync(args, console, connection =>
+        {
+            var services = new ServiceCollection();
+            services.AddSingleton(client);
+            services.AddSessionStore(options => options.TableName = connection.Table);
+            return services.BuildServiceProvider();
+        }, TimeProvider.System);
+        return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
+    }
 
     private async Task<CliResult> RunAsync(params string[] args)
     {

@@ -102,6 +102,38 @@ public abstract class ExpirySweeperFaultTests(DynamoDbServerFixture server) : IA
     }
 
     [Fact]
+    public async Task A_replicated_write_conflict_on_the_lease_is_sent_again_within_its_bound_then_backed_off_from_like_any_fault()
+    {
+        var stale = await CreateStaleSessionsAsync(2);
+        _script = attempt => Is(SweepCall.WriteLease, attempt) ? WireFault.ReplicatedWriteConflict : WireFault.None;
+        var (host, clock, log) = await StartHostAsync();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+
+        // The lease write's own resends wait on the host's clock too: step until two runs have failed.
+        for (var i = 0; i < 20 && log.Entries.Count(e => e.Id == 5) < 2; i++)
+        {
+            await StepAsync(clock);
+        }
+
+        lifetime.ApplicationStopping.IsCancellationRequested.Should().BeFalse("no fault stops the host");
+        log.Entries.Where(e => e.Id == 5).Should().HaveCount(2).And.OnlyContain(e => e.Level == LogLevel.Warning
+            && e.Message.Contains("refused each of the 3 times", StringComparison.Ordinal) && e.Message.Contains("ReplicatedWriteConflictException", StringComparison.Ordinal));
+        foreach (var id in stale)
+        {
+            (await Admin().GetAsync(id)).Status.Should().Be(SessionStatus.Active, "no run held the lease");
+        }
+
+        _script = _ => WireFault.None;
+        for (var i = 0; i < 3 && !await AllExpiredAsync(stale); i++)
+        {
+            await StepAsync(clock);
+        }
+
+        (await AllExpiredAsync(stale)).Should().BeTrue("the sweeper takes the lease and sweeps once the conflicts stop");
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_hand_edited_lease_item_is_reported_and_taken_over_once_it_stood_still_for_a_lease_duration()
     {
         var stale = await CreateStaleSessionsAsync(2);

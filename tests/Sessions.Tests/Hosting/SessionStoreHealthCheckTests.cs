@@ -106,6 +106,72 @@ public abstract class SessionStoreHealthCheckTests(DynamoDbServerFixture server)
     }
 
     [Fact]
+    public async Task A_single_Region_table_says_so_in_the_data()
+    {
+        var result = await CheckAsync(server.Client, await server.SharedTableAsync());
+
+        result.Status.Should().Be(HealthStatus.Healthy);
+        result.Data.Should().Equal(new Dictionary<string, object> { ["table.regions"] = "single Region" });
+    }
+
+    [Fact]
+    public async Task A_global_table_whose_Regions_are_all_ACTIVE_is_healthy_and_lists_them_in_the_data()
+    {
+        var client = server.CreateClient(new GlobalTableDescriptionHandler(
+            [("eu-west-1", "ACTIVE"), ("us-east-1", "ACTIVE")], "STRONG", witnesses: [("us-west-2", "ACTIVE")]));
+
+        var result = await CheckAsync(client, await server.SharedTableAsync());
+
+        result.Status.Should().Be(HealthStatus.Healthy);
+        result.Description.Should().EndWith("and every Region.");
+        result.Data["table.regions"].Should().Be("global table");
+        result.Data["table.replicas"].Should().BeEquivalentTo(new[] { "eu-west-1 ACTIVE", "us-east-1 ACTIVE" }, o => o.WithStrictOrdering());
+        result.Data["table.witnesses"].Should().BeEquivalentTo(new[] { "us-west-2 ACTIVE" });
+        result.Data["table.multi_region_consistency"].Should().Be("STRONG");
+    }
+
+    [Theory]
+    [InlineData("CREATING")]
+    [InlineData("REGION_DISABLED")]
+    [InlineData("INACCESSIBLE_ENCRYPTION_CREDENTIALS")]
+    public async Task A_replica_that_is_not_ACTIVE_makes_the_check_degraded_naming_the_Region_and_its_status(string status)
+    {
+        var client = server.CreateClient(new GlobalTableDescriptionHandler([("eu-west-1", "ACTIVE"), ("ap-south-1", status)], consistency: null));
+        var table = await server.SharedTableAsync();
+
+        var result = await CheckAsync(client, table);
+
+        result.Status.Should().Be(HealthStatus.Degraded);
+        result.Description.Should().Be($"Session table '{table}' is ACTIVE, but not every Region of the global table is: replica ap-south-1 is {status}.");
+        result.Data["table.replicas"].Should().BeEquivalentTo(new[] { "eu-west-1 ACTIVE", $"ap-south-1 {status}" }, o => o.WithStrictOrdering());
+        result.Data.Should().NotContainKey("table.multi_region_consistency", "DescribeTable reported no mode");
+    }
+
+    [Fact]
+    public async Task A_witness_that_is_not_ACTIVE_makes_the_check_degraded_naming_it()
+    {
+        var client = server.CreateClient(new GlobalTableDescriptionHandler([("eu-west-1", "ACTIVE")], "STRONG", witnesses: [("eu-west-3", "CREATING")]));
+        var table = await server.SharedTableAsync();
+
+        var result = await CheckAsync(client, table);
+
+        result.Status.Should().Be(HealthStatus.Degraded);
+        result.Description.Should().Contain("witness eu-west-3 is CREATING");
+    }
+
+    [Fact]
+    public async Task A_Region_name_with_control_characters_is_escaped_in_the_description_and_the_data()
+    {
+        var client = server.CreateClient(new GlobalTableDescriptionHandler([("eu-west-1\u001b[31m\nfake", "UPDATING")], "EVENTUAL"));
+
+        var result = await CheckAsync(client, await server.SharedTableAsync());
+
+        result.Status.Should().Be(HealthStatus.Degraded);
+        result.Description.Should().Contain(@"replica eu-west-1\e[31m\nfake is UPDATING").And.NotContain("\u001b");
+        ((string[])result.Data["table.replicas"]).Should().ContainSingle().Which.Should().Be(@"eu-west-1\e[31m\nfake UPDATING");
+    }
+
+    [Fact]
     public async Task The_check_registered_on_the_builder_runs_in_the_health_check_service()
     {
         var table = await server.SharedTableAsync();

@@ -1,3 +1,4 @@
+using Sessions.TestSupport.Clocks;
 using Sessions.Hosting.Leases;
 
 namespace Sessions.Tests.Hosting;
@@ -8,7 +9,7 @@ namespace Sessions.Tests.Hosting;
 /// </summary>
 public abstract class SweepLeaseTests
 {
-    private static readonly DateTimeOffset Wall = new(2035, 5, 1, 12, 0, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset Wall = new(2035, 5, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Duration = TimeSpan.FromMinutes(2);
 
     internal abstract Task<ISweepLease> NewLeaseAsync();
@@ -224,6 +225,43 @@ public abstract class DynamoDbSweepLeaseTests(DynamoDbServerFixture server) : Sw
 
         error.TableName.Should().Be(table);
         error.InnerException.Should().BeAssignableTo<AmazonDynamoDBException>();
+    }
+
+    [Fact]
+    public async Task A_replicated_write_conflict_on_a_lease_write_is_sent_again_and_the_take_holds_once_it_clears()
+    {
+        var table = await server.CreateTableAsync();
+        var faults = new ScriptedFaultHandler(attempt => attempt.Operation == "UpdateItem" && attempt.Attempt < DynamoDbSweepLease.MaxConflictAttempts
+            ? WireFault.ReplicatedWriteConflict
+            : WireFault.None);
+        var clock = new SkippingClock(new FakeTimeProvider(Wall));
+        using var client = RetryingClient.Create(server, RetryingClient.Chain(faults), maxErrorRetry: 0);
+        var lease = new DynamoDbSweepLease(client, table, clock);
+
+        var grant = await lease.TryTakeAsync("a", TimeSpan.FromMinutes(2), seen: null, Wall, default);
+
+        grant!.Fence.Should().Be(1);
+        (await lease.ReadAsync(default)).Should().Match<LeaseRecord>(r => r.Owner == "a" && r.Version == grant.Version);
+        faults.Attempts.Where(a => a.Operation == "UpdateItem").Select(a => a.Attempt).Should().Equal(Enumerable.Range(1, DynamoDbSweepLease.MaxConflictAttempts));
+        clock.Waits.Should().HaveCount(DynamoDbSweepLease.MaxConflictAttempts - 1, "each resend waits a backoff on the sweeper's clock");
+    }
+
+    [Fact]
+    public async Task A_replicated_write_conflict_that_does_not_clear_is_a_SessionWriteConflictException_after_the_bounded_attempts()
+    {
+        var table = await server.CreateTableAsync();
+        var faults = new ScriptedFaultHandler(attempt => attempt.Operation == "UpdateItem" ? WireFault.ReplicatedWriteConflict : WireFault.None);
+        using var client = RetryingClient.Create(server, RetryingClient.Chain(faults), maxErrorRetry: 0);
+        var lease = new DynamoDbSweepLease(client, table, new SkippingClock(new FakeTimeProvider(Wall)));
+
+        var error = (await FluentActions.Awaiting(() => lease.TryTakeAsync("a", TimeSpan.FromMinutes(2), seen: null, Wall, default))
+            .Should().ThrowAsync<SessionWriteConflictException>()).Which;
+
+        error.TableName.Should().Be(table);
+        error.Operation.Should().Be("TakeSweeperLease");
+        error.InnerException.Should().BeOfType<ReplicatedWriteConflictException>();
+        faults.Attempts.Where(a => a.Operation == "UpdateItem").Should().HaveCount(DynamoDbSweepLease.MaxConflictAttempts);
+        (await lease.ReadAsync(default)).Should().BeNull("no attempt was applied");
     }
 
     private async Task<Dictionary<string, AttributeValue>> RawAsync(string table) => (await server.Client.GetItemAsync(new GetItemRequest

@@ -1,0 +1,171 @@
+using Sessions.TestSupport.Clocks;
+using Operation = Sessions.SessionStoreOperations;
+
+namespace Sessions.Tests.Reliability;
+
+/// <summary>
+/// DynamoDB's refusal of a write that races a write to the same item from another Region (global tables with multi-Region
+/// strong consistency: 400 <c>ReplicatedWriteConflictException</c>), injected on the wire into every write of the store: the
+/// store sends the very same request again after a short backoff on its clock, at most
+/// <see cref="ReplicatedWriteRetry.MaxAttempts"/> times. A conflict that clears is invisible and the write applied once; one that
+/// does not is a <see cref="SessionWriteConflictException"/> and nothing is written; a conflict answered to a write that was
+/// applied is recognised as that write's own effect. The clients here do not retry (MaxErrorRetry 0) unless a test says so,
+/// so every attempt on the wire is one the store sent.
+/// </summary>
+public abstract class ReplicatedWriteConflictTests(DynamoDbServerFixture server, ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    private static int s_tests;
+
+    // Every test lives in its own later day of the class's table, so its sessions are the newest and alone in their time range.
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2038, 3, 1, 0, 0, 0, TimeSpan.Zero).AddDays(Interlocked.Increment(ref s_tests)));
+    private readonly List<IDisposable> _clients = [];
+    private string _table = null!;
+    private DynamoDbSessionStore _setup = null!;
+
+    public static TheoryData<string> Writes => [Operation.Create, Operation.Update, Operation.Delete, Operation.Touch, Operation.Revoke, Operation.Expire];
+
+    public async Task InitializeAsync()
+    {
+        _table = await server.SharedTableAsync();
+        _setup = TestStores.DynamoDb(server.Client, _table, _time);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task A_conflict_that_clears_within_the_bound_is_invisible_and_the_write_is_applied_once(string operation)
+    {
+        var call = await StoreOperations.PrepareAsync(operation, _setup, _time);
+        var write = StoreOperations.RequestsOf(operation)[0];
+        var faults = new ScriptedFaultHandler(attempt => attempt.Operation == write && attempt.Attempt < ReplicatedWriteRetry.MaxAttempts
+            ? WireFault.ReplicatedWriteConflict
+            : WireFault.None);
+        var clock = new SkippingClock(_time);
+
+        var result = await call.Run(StoreOn(faults, clock), CancellationToken.None);
+
+        await call.Verify(result);
+        if (result is ServerSession written)
+        {
+            written.Version.Should().Be(operation == Operation.Create ? 1 : 2, "the write was applied once");
+        }
+
+        faults.Attempts.Where(a => a.Operation == write).Select(a => a.Attempt).Should().Equal(Enumerable.Range(1, ReplicatedWriteRetry.MaxAttempts),
+            "the very same request was sent again after each refusal");
+        clock.Waits.Should().HaveCount(ReplicatedWriteRetry.MaxAttempts - 1).And.SatisfyRespectively(
+            first => first.Should().BeGreaterThanOrEqualTo(ReplicatedWriteRetry.Backoff(0, 0) - TimeSpan.FromMilliseconds(1)).And.BeLessThan(ReplicatedWriteRetry.Backoff(0, 1)),
+            second => second.Should().BeGreaterThanOrEqualTo(ReplicatedWriteRetry.Backoff(1, 0) - TimeSpan.FromMilliseconds(1)).And.BeLessThan(ReplicatedWriteRetry.Backoff(1, 1)));
+        Report(operation, faults);
+    }
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task A_conflict_that_does_not_clear_is_a_SessionWriteConflictException_after_exactly_the_bounded_attempts_and_writes_nothing(string operation)
+    {
+        var call = await StoreOperations.PrepareAsync(operation, _setup, _time);
+        var write = StoreOperations.RequestsOf(operation)[0];
+        var before = await StoredAsync(call.SessionId!);
+        var faults = new ScriptedFaultHandler(attempt => attempt.Operation == write ? WireFault.ReplicatedWriteConflict : WireFault.None);
+
+        var error = (await FluentActions.Awaiting(() => call.Run(StoreOn(faults, new SkippingClock(_time)), CancellationToken.None))
+            .Should().ThrowAsync<SessionWriteConflictException>()).Which;
+
+        error.SessionId.Should().Be(call.SessionId);
+        error.Operation.Should().Be(operation);
+        error.TableName.Should().Be(_table);
+        error.InnerException.Should().BeOfType<ReplicatedWriteConflictException>().Which.ErrorCode.Should().Be("ReplicatedWriteConflictException");
+        error.Message.Should().Contain($"'{_table}'").And.Contain(operation).And.Contain("may be retried");
+        faults.Attempts.Should().OnlyContain(a => a.Operation == write).And.HaveCount(ReplicatedWriteRetry.MaxAttempts);
+        (await StoredAsync(call.SessionId!)).Should().Be(before, "no attempt was applied");
+        Report(operation, faults);
+    }
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task A_conflict_answered_to_a_write_that_was_applied_is_recognised_as_its_own_effect(string operation)
+    {
+        var call = await StoreOperations.PrepareAsync(operation, _setup, _time);
+        var write = StoreOperations.RequestsOf(operation)[0];
+        var faults = new ScriptedFaultHandler(attempt => attempt.Operation == write && attempt.Attempt == 1
+            ? WireFault.LoseResponseAsReplicatedWriteConflict
+            : WireFault.None);
+
+        var result = await call.Run(StoreOn(faults, new SkippingClock(_time)), CancellationToken.None);
+
+        await call.Verify(result);
+        if (result is ServerSession written)
+        {
+            written.Version.Should().Be(operation == Operation.Create ? 1 : 2, "the first attempt was applied, the second recognised it");
+        }
+
+        faults.Attempts.Count(a => a.Operation == write).Should().Be(2);
+        Report(operation, faults);
+    }
+
+    [Fact]
+    public async Task The_SDK_retries_a_conflict_too_so_each_of_the_stores_attempts_is_sent_as_often_as_the_client_retries()
+    {
+        var call = await StoreOperations.PrepareAsync(Operation.Revoke, _setup, _time);
+        var faults = new ScriptedFaultHandler(attempt => attempt.Operation == "UpdateItem" ? WireFault.ReplicatedWriteConflict : WireFault.None);
+
+        await FluentActions.Awaiting(() => call.Run(StoreOn(faults, new SkippingClock(_time), maxErrorRetry: 2), CancellationToken.None))
+            .Should().ThrowAsync<SessionWriteConflictException>();
+
+        faults.Attempts.Should().HaveCount(ReplicatedWriteRetry.MaxAttempts * 3, "the SDK marks the error retryable and sent each attempt 3 times");
+        (await _setup.GetAsync(call.SessionId!)).Status.Should().Be(SessionStatus.Active);
+        Report(Operation.Revoke, faults);
+    }
+
+    [Fact]
+    public async Task Touches_whose_conflicts_clear_are_each_counted_exactly_once()
+    {
+        var call = await StoreOperations.PrepareAsync(Operation.Touch, _setup, _time);
+        var faults = new ScriptedFaultHandler(attempt => attempt.Attempt == 1 ? WireFault.ReplicatedWriteConflict : WireFault.None);
+        var store = StoreOn(faults, new SkippingClock(_time));
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => store.TouchAsync(call.SessionId!))));
+
+        (await _setup.GetAsync(call.SessionId!)).RequestCount.Should().Be(12);
+        faults.Injected.Should().HaveCount(12, "each Touch met one conflict");
+        Report(Operation.Touch, faults);
+    }
+
+    private async Task<ServerSession?> StoredAsync(string id)
+    {
+        try
+        {
+            return await _setup.GetAsync(id);
+        }
+        catch (SessionNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private DynamoDbSessionStore StoreOn(ScriptedFaultHandler faults, TimeProvider clock, int maxErrorRetry = 0)
+    {
+        var client = RetryingClient.Create(server, RetryingClient.Chain(faults), maxErrorRetry);
+        _clients.Add(client);
+        return TestStores.DynamoDb(client, _table, clock);
+    }
+
+    private void Report(string operation, ScriptedFaultHandler faults) =>
+        output.WriteLine($"{operation}: {faults.Injected.Count} conflicts injected, {faults.Attempts.Count} attempts on the wire");
+}
+
+public sealed class ReplicatedWriteConflictTestsOnDynalite(DynaliteFixture server, ITestOutputHelper output)
+    : ReplicatedWriteConflictTests(server, output), IClassFixture<DynaliteFixture>;
+
+public sealed class ReplicatedWriteConflictTestsOnDynamoDbLocal(DynamoDbLocalFixture server, ITestOutputHelper output)
+    : ReplicatedWriteConflictTests(server, output), IClassFixture<DynamoDbLocalFixture>;
