@@ -57,7 +57,7 @@ public static class SessionExpirySweeperServiceCollectionExtensions
     {
         services.TryAddSingleton<ISweepLease>(static sp => sp.GetRequiredService<ISessionStore>() switch
         {
-            DynamoDbSessionStore dynamoDb => new DynamoDbSweepLease(dynamoDb.Client, dynamoDb.TableName, sp.GetService<TimeProvider>()),
+            DynamoDbSessionStore dynamoDb => new DynamoDbSweepLease(dynamoDb.Client, dynamoDb.TableName, sp.GetService<TimeProvider>(), dynamoDb.HomeRegion),
             var other => InMemorySweepLease.For(other),
         });
         services.TryAddSingleton<SweeperStatus>();

@@ -19,7 +19,9 @@ public static class SessionStoreServiceCollectionExtensions
     /// <c>AddAWSService&lt;IAmazonDynamoDB&gt;()</c>), and otherwise builds one from
     /// <see cref="DynamoDbSessionStoreOptions.ServiceUrl"/> and <see cref="DynamoDbSessionStoreOptions.Region"/>. Beside a
     /// registered client, a <see cref="DynamoDbSessionStoreOptions.ServiceUrl"/> or <see cref="DynamoDbSessionStoreOptions.Region"/>
-    /// other than the client's fails validation at start-up, naming both.
+    /// other than the client's fails validation at start-up, naming both. With
+    /// <see cref="DynamoDbSessionStoreOptions.GlobalTableRegions"/>, that client is the one of
+    /// <see cref="DynamoDbSessionStoreOptions.Region"/>, and the container builds a client of each other Region from its name.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options; <see cref="DynamoDbSessionStoreOptions.TableName"/> is required.</param>
@@ -65,11 +67,15 @@ public static class SessionStoreServiceCollectionExtensions
         // A ServiceUrl or Region that a registered client would make the store ignore stops the start.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbSessionStoreOptions>, RegisteredClientOptionsValidator>());
         services.TryAddSingleton(static sp => new DynamoDbClientFactory(sp.GetRequiredService<IOptions<DynamoDbSessionStoreOptions>>().Value));
-        services.TryAddSingleton(static sp => new DynamoDbSessionStore(
-            sp.GetService<IAmazonDynamoDB>() ?? sp.GetRequiredService<DynamoDbClientFactory>().Client,
-            sp.GetRequiredService<IOptions<DynamoDbSessionStoreOptions>>(),
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<DynamoDbSessionStore>>()));
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DynamoDbSessionStoreOptions>>();
+            var factory = sp.GetRequiredService<DynamoDbClientFactory>();
+            var client = sp.GetService<IAmazonDynamoDB>() ?? factory.Client;
+            return options.Value.GlobalTableRegions is { Count: > 0 }
+                ? DynamoDbSessionStore.ForGlobalTable(client, factory.OtherRegions, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<DynamoDbSessionStore>>())
+                : new DynamoDbSessionStore(client, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<DynamoDbSessionStore>>());
+        });
         services.TryAddSingleton<ISessionStore>(static sp => sp.GetRequiredService<DynamoDbSessionStore>());
         return services;
     }

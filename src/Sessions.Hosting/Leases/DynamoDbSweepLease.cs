@@ -22,7 +22,7 @@ namespace Sessions.Hosting.Leases;
 /// </remarks>
 internal sealed class DynamoDbSweepLease : ISweepLease
 {
-    /// <summary>The id of the lease item.</summary>
+    /// <summary>The id of the lease item; on a global table with home Regions, one per Region: <c>lease#expiry-sweeper@eu-west-1</c>.</summary>
     public const string Key = "lease#expiry-sweeper";
 
     /// <summary>The attribute naming the instance that holds the lease (S); absent while the lease is free.</summary>
@@ -65,15 +65,25 @@ internal sealed class DynamoDbSweepLease : ISweepLease
 
     private readonly IAmazonDynamoDB _client;
     private readonly string _tableName;
+    private readonly string _key;
     private readonly TimeProvider _time;
     private readonly ResponseEventHandler _onResponse;
     private long _serverOffsetTicks;
     private int _hasServerOffset;
 
-    public DynamoDbSweepLease(IAmazonDynamoDB client, string tableName, TimeProvider? timeProvider = null)
+    /// <param name="client">The client of the table's Region.</param>
+    /// <param name="tableName">The session table.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="region">
+    /// On a global table with home Regions, the Region whose sweepers share this lease: each Region's fleet holds a lease
+    /// item of its own, written only in its own replica, since last writer wins between Regions would let two holders
+    /// each believe they won one shared item.
+    /// </param>
+    public DynamoDbSweepLease(IAmazonDynamoDB client, string tableName, TimeProvider? timeProvider = null, string? region = null)
     {
         _client = client;
         _tableName = tableName;
+        _key = region is null ? Key : Key + "@" + region;
         _time = timeProvider ?? TimeProvider.System;
         _onResponse = OnResponse;
     }
@@ -338,7 +348,7 @@ internal sealed class DynamoDbSweepLease : ISweepLease
 
     private static string NewVersion() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
-    private static Dictionary<string, AttributeValue> LeaseKey() => new(StringComparer.Ordinal) { ["id"] = new() { S = Key } };
+    private Dictionary<string, AttributeValue> LeaseKey() => new(StringComparer.Ordinal) { ["id"] = new() { S = _key } };
 
     private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 

@@ -27,21 +27,39 @@ internal sealed class DynamoDbClientFactory : IDisposable
     public const string PlaceholderKey = "local";
 
     private readonly Lazy<AmazonDynamoDBClient> _client;
+    private readonly Lazy<Dictionary<string, IAmazonDynamoDB>> _otherRegions;
 
     /// <summary>Initializes the container's client holder from the store's options.</summary>
     public DynamoDbClientFactory(DynamoDbSessionStoreOptions options)
     {
         _client = new Lazy<AmazonDynamoDBClient>(() => Create(options.ServiceUrl, options.Region, profile: null));
+        _otherRegions = new Lazy<Dictionary<string, IAmazonDynamoDB>>(() => (options.GlobalTableRegions ?? [])
+            .Where(region => region != options.Region)
+            .ToDictionary(region => region, region => (IAmazonDynamoDB)Create(endpoint: null, region, profile: null), StringComparer.Ordinal));
     }
 
     /// <summary>Gets the container's client, building it on first use.</summary>
     public IAmazonDynamoDB Client => _client.Value;
+
+    /// <summary>
+    /// Gets a client of each other Region of <see cref="DynamoDbSessionStoreOptions.GlobalTableRegions"/> (its AWS endpoint,
+    /// the SDK's credential chain), built on first use; empty on a table of one Region.
+    /// </summary>
+    public IReadOnlyDictionary<string, IAmazonDynamoDB> OtherRegions => _otherRegions.Value;
 
     public void Dispose()
     {
         if (_client.IsValueCreated)
         {
             _client.Value.Dispose();
+        }
+
+        if (_otherRegions.IsValueCreated)
+        {
+            foreach (var client in _otherRegions.Value.Values)
+            {
+                client.Dispose();
+            }
         }
     }
 

@@ -16,6 +16,10 @@ namespace Sessions.DynamoDb;
 /// <see cref="SessionStoreException"/> naming the table and the operation, with the SDK exception inside. A write that
 /// another Region keeps refusing on a global table with multi-Region strong consistency is sent again a few times and then
 /// surfaces as <see cref="SessionWriteConflictException"/>.
+/// On a global table in multi-Region eventual consistency, with <see cref="DynamoDbSessionStoreOptions.GlobalTableRegions"/>
+/// set, every session has a home Region (the store's <see cref="DynamoDbSessionStoreOptions.Region"/> when it creates the
+/// session) and every write of it goes to that Region's replica, on condition that the session is homed there: writes of one
+/// session are never made in two Regions, so last writer wins never undoes one (see <c>docs/MULTI_REGION.md</c>).
 /// </remarks>
 public sealed partial class DynamoDbSessionStore : ISessionStore
 {
@@ -27,6 +31,9 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     private readonly IAmazonDynamoDB _client;
     private readonly string _tableName;
     private readonly SessionRequests _requests;
+    private readonly Replica _local;
+    private readonly Replica[] _others;
+    private readonly string? _firstRegion;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SessionBatchReader _batchReader;
@@ -45,11 +52,46 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         IOptions<DynamoDbSessionStoreOptions> options,
         TimeProvider? timeProvider = null,
         ILogger<DynamoDbSessionStore>? logger = null)
+        : this(client, otherRegions: null, options, timeProvider, logger)
+    {
+    }
+
+    /// <summary>
+    /// Creates a store on a replica of a global table with home Regions: <paramref name="client"/> reaches the replica of
+    /// <see cref="DynamoDbSessionStoreOptions.Region"/>, and <paramref name="otherRegions"/> the replica of every other
+    /// Region of <see cref="DynamoDbSessionStoreOptions.GlobalTableRegions"/>. (The container does this itself from the
+    /// Region names.)
+    /// </summary>
+    /// <param name="client">The client of this store's Region; the caller owns it.</param>
+    /// <param name="otherRegions">A client of each other Region of the global table, by Region name; the caller owns them.</param>
+    /// <param name="options">The settings; <see cref="DynamoDbSessionStoreOptions.TableName"/> is required.</param>
+    /// <param name="timeProvider">The clock for Touch, expiry and UpdatedAt; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">Where to log provider faults; nothing is logged on the hot path's success.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="OptionsValidationException">A setting is invalid, or the clients do not match the Regions; the message names it.</exception>
+    public static DynamoDbSessionStore ForGlobalTable(
+        IAmazonDynamoDB client,
+        IReadOnlyDictionary<string, IAmazonDynamoDB> otherRegions,
+        IOptions<DynamoDbSessionStoreOptions> options,
+        TimeProvider? timeProvider = null,
+        ILogger<DynamoDbSessionStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(otherRegions);
+        return new DynamoDbSessionStore(client, otherRegions, options, timeProvider, logger);
+    }
+
+    private DynamoDbSessionStore(
+        IAmazonDynamoDB client,
+        IReadOnlyDictionary<string, IAmazonDynamoDB>? otherRegions,
+        IOptions<DynamoDbSessionStoreOptions> options,
+        TimeProvider? timeProvider,
+        ILogger<DynamoDbSessionStore>? logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
         var problems = settings.Validate();
+        problems.AddRange(DynamoDbSessionStoreOptions.ValidateOtherRegions(settings, otherRegions));
         if (problems.Count > 0)
         {
             throw new OptionsValidationException(nameof(DynamoDbSessionStoreOptions), typeof(DynamoDbSessionStoreOptions), problems);
@@ -57,7 +99,21 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
 
         _client = client;
         _tableName = settings.TableName!;
-        _requests = new SessionRequests(_tableName, settings.Retention);
+        if (settings.GlobalTableRegions.Count == 0)
+        {
+            _local = new Replica(null, client, new SessionRequests(_tableName, settings.Retention));
+            _others = [];
+        }
+        else
+        {
+            _firstRegion = settings.GlobalTableRegions[0];
+            Replica ReplicaOf(string region, IAmazonDynamoDB regionClient) =>
+                new(region, regionClient, new SessionRequests(_tableName, settings.Retention, new HomeGuard(region, HomesUnmarked: region == _firstRegion)));
+            _local = ReplicaOf(settings.Region!, client);
+            _others = [.. settings.GlobalTableRegions.Where(r => r != settings.Region).Select(r => ReplicaOf(r, otherRegions![r]))];
+        }
+
+        _requests = _local.Requests;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _writes = new ReplicatedWriteRetry(_timeProvider);
         _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -70,6 +126,12 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
 
     /// <summary>Gets the DynamoDB client the store sends its requests through (for a health check or a lease on the same table).</summary>
     public IAmazonDynamoDB Client => _client;
+
+    /// <summary>
+    /// Gets the Region this store homes new sessions in, on a global table with home Regions
+    /// (<see cref="DynamoDbSessionStoreOptions.GlobalTableRegions"/>); <see langword="null"/> on a table of one Region.
+    /// </summary>
+    public string? HomeRegion => _local.Region;
 
     /// <inheritdoc />
     public Task<ServerSession> CreateAsync(ServerSession session, CancellationToken cancellationToken = default)
@@ -89,7 +151,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             {
                 // The SDK's retry of a put that was applied but whose answer was lost finds its own slot number: that is
                 // success; so is the very same session written by an earlier call (a caller's retry).
-                var old = await OldRawItemAsync(SessionStoreOperations.Create, stored.Id, failed, ct).ConfigureAwait(false);
+                var old = await OldRawItemAsync(_local, SessionStoreOperations.Create, stored.Id, failed, ct, anyHome: true).ConfigureAwait(false);
                 if (WriteSlots.Holds(old, slot))
                 {
                     return stored;
@@ -106,52 +168,56 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     {
         SessionArguments.ThrowIfInvalidId(id);
         return _instrumentation.RunAsync(SessionStoreOperations.Get, id, async ct =>
-            await ReadAsync(id, ct).ConfigureAwait(false) ?? throw new SessionNotFoundException(id), cancellationToken);
+            await (_others.Length == 0 ? ReadAsync(id, ct) : ReadAtHomeAsync(id, ct)).ConfigureAwait(false) ?? throw new SessionNotFoundException(id), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<ServerSession> UpdateAsync(ServerSession session, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidSession(session);
-        return _instrumentation.RunAsync(SessionStoreOperations.Update, session.Id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Update, session.Id, ct => _others.Length == 0
+            ? UpdateAtAsync(_local, session, ct)
+            : RoutedAsync(SessionStoreOperations.Update, session.Id, target => UpdateAtAsync(target, session, ct)), cancellationToken);
+    }
+
+    private async Task<ServerSession> UpdateAtAsync(Replica target, ServerSession session, CancellationToken ct)
+    {
+        // The stored StartedAt and ExpiresAt are compared as strings, which holds for the stored form only: an item
+        // in another form fails the condition, is judged in code by its true instants, and is written on condition
+        // that it still holds the very timestamps judged.
+        var now = _timeProvider.GetUtcNow();
+        using var slot = _slots.Acquire(session.Id);
+        var first = await TryUpdateAsync(target, SessionStoreOperations.Update, session.Id, target.Requests.Update(session, now, slot), ct).ConfigureAwait(false);
+        if (first.Written is { } written)
         {
-            // The stored StartedAt and ExpiresAt are compared as strings, which holds for the stored form only: an item
-            // in another form fails the condition, is judged in code by its true instants, and is written on condition
-            // that it still holds the very timestamps judged.
-            var now = _timeProvider.GetUtcNow();
-            using var slot = _slots.Acquire(session.Id);
-            var first = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, _requests.Update(session, now, slot), ct).ConfigureAwait(false);
-            if (first.Written is { } written)
-            {
-                return written;
-            }
+            return written;
+        }
 
-            var old = first.Old;
-            if (WriteSlots.Holds(old, slot))
-            {
-                return Applied(session, old!, now);
-            }
+        var old = first.Old;
+        if (WriteSlots.Holds(old, slot))
+        {
+            return Applied(session, old!, now);
+        }
 
-            var stored = old is null ? null : SessionItem.FromItem(old);
-            if (SessionRules.RefuseUpdate(session, stored, now) is { } refused)
-            {
-                throw refused;
-            }
+        var stored = old is null ? null : SessionItem.FromItem(old);
+        if (SessionRules.RefuseUpdate(session, stored, now) is { } refused)
+        {
+            throw refused;
+        }
 
-            var second = await TryUpdateAsync(SessionStoreOperations.Update, session.Id, _requests.UpdateJudged(session, now, old!, slot), ct).ConfigureAwait(false);
-            if (second.Written is { } rewritten)
-            {
-                return rewritten;
-            }
+        var second = await TryUpdateAsync(target, SessionStoreOperations.Update, session.Id, target.Requests.UpdateJudged(session, now, old!, slot), ct).ConfigureAwait(false);
+        if (second.Written is { } rewritten)
+        {
+            return rewritten;
+        }
 
-            if (WriteSlots.Holds(second.Old, slot))
-            {
-                return Applied(session, second.Old!, now);
-            }
+        if (WriteSlots.Holds(second.Old, slot))
+        {
+            return Applied(session, second.Old!, now);
+        }
 
-            stored = second.Old is null ? null : SessionItem.FromItem(second.Old);
-            throw SessionRules.RefuseUpdate(session, stored, now) ?? new SessionConcurrencyException(session.Id, session.Version, stored!.Version);
-        }, cancellationToken);
+        stored = second.Old is null ? null : SessionItem.FromItem(second.Old);
+        throw SessionRules.RefuseUpdate(session, stored, now) ?? new SessionConcurrencyException(session.Id, session.Version, stored!.Version);
     }
 
     /// <inheritdoc />
@@ -160,59 +226,93 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         SessionArguments.ThrowIfInvalidId(id);
         return _instrumentation.RunAsync(SessionStoreOperations.Delete, id, async ct =>
         {
-            var request = _requests.Delete(id);
-            await _writes.SendAsync(c => _client.DeleteItemAsync(request, c), ct).ConfigureAwait(false);
-            return true;
+            if (_others.Length == 0)
+            {
+                var request = _requests.Delete(id);
+                await _writes.SendAsync(c => _client.DeleteItemAsync(request, c), ct).ConfigureAwait(false);
+                return true;
+            }
+
+            try
+            {
+                return await RoutedAsync(SessionStoreOperations.Delete, id, target => DeleteAtAsync(target, id, ct)).ConfigureAwait(false);
+            }
+            catch (SessionNotFoundException)
+            {
+                // No Region holds it: removing a missing session succeeds.
+                return true;
+            }
         }, cancellationToken);
+    }
+
+    /// <summary>Deletes the session from <paramref name="target"/>'s replica if it is homed there; not found when the replica holds none.</summary>
+    private async Task<bool> DeleteAtAsync(Replica target, string id, CancellationToken ct)
+    {
+        var request = target.Requests.Delete(id);
+        try
+        {
+            var response = await _writes.SendAsync(c => target.Client.DeleteItemAsync(request, c), ct).ConfigureAwait(false);
+            return response.Attributes is { Count: > 0 } ? true : throw new SessionNotFoundException(id);
+        }
+        catch (ConditionalCheckFailedException failed)
+        {
+            // Refused only for an item homed in another Region, which this throws for; an item deleted meanwhile is gone.
+            _ = await OldRawItemAsync(target, SessionStoreOperations.Delete, id, failed, ct).ConfigureAwait(false);
+            throw new SessionNotFoundException(id);
+        }
     }
 
     /// <inheritdoc />
     public Task TouchAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return _instrumentation.RunAsync(SessionStoreOperations.Touch, id, async ct =>
+        return _instrumentation.RunAsync(SessionStoreOperations.Touch, id, ct => _others.Length == 0
+            ? TouchAtAsync(_local, id, ct)
+            : RoutedAsync(SessionStoreOperations.Touch, id, target => TouchAtAsync(target, id, ct)), cancellationToken);
+    }
+
+    private async Task<bool> TouchAtAsync(Replica target, string id, CancellationToken ct)
+    {
+        var now = _timeProvider.GetUtcNow();
+        using var slot = _slots.Acquire(id);
+        var request = target.Requests.Touch(id, now, slot);
+        for (var attempt = 1; ; attempt++)
         {
-            var now = _timeProvider.GetUtcNow();
-            using var slot = _slots.Acquire(id);
-            var request = _requests.Touch(id, now, slot);
-            for (var attempt = 1; ; attempt++)
+            try
             {
-                try
+                var sent = request;
+                var response = await _writes.SendAsync(c => target.Client.UpdateItemAsync(sent, c), ct).ConfigureAwait(false);
+                ThrowIfNotServable(id, response.Attributes, now);
+                return true;
+            }
+            catch (ConditionalCheckFailedException failed)
+            {
+                // The condition refuses every item it cannot judge as a string: judge the old item in code, by its
+                // true instant. A corrupt item throws here, naming the attribute: fail closed.
+                var old = await OldRawItemAsync(target, SessionStoreOperations.Touch, id, failed, ct).ConfigureAwait(false);
+                if (WriteSlots.Holds(old, slot))
                 {
-                    var sent = request;
-                    var response = await _writes.SendAsync(c => _client.UpdateItemAsync(sent, c), ct).ConfigureAwait(false);
-                    ThrowIfNotServable(id, response.Attributes, now);
+                    // This very Touch was applied by an attempt whose answer was lost: it is counted once, and served.
                     return true;
                 }
-                catch (ConditionalCheckFailedException failed)
+
+                var stored = old is null ? null : SessionItem.FromItem(old);
+                if (SessionRules.RefuseTouch(id, stored, now) is { } refused)
                 {
-                    // The condition refuses every item it cannot judge as a string: judge the old item in code, by its
-                    // true instant. A corrupt item throws here, naming the attribute: fail closed.
-                    var old = await OldRawItemAsync(SessionStoreOperations.Touch, id, failed, ct).ConfigureAwait(false);
-                    if (WriteSlots.Holds(old, slot))
-                    {
-                        // This very Touch was applied by an attempt whose answer was lost: it is counted once, and served.
-                        return true;
-                    }
-
-                    var stored = old is null ? null : SessionItem.FromItem(old);
-                    if (SessionRules.RefuseTouch(id, stored, now) is { } refused)
-                    {
-                        throw refused;
-                    }
-
-                    if (attempt == MaxTouchAttempts)
-                    {
-                        throw new SessionStoreException(
-                            $"Session '{id}' changed during each of {MaxTouchAttempts} Touch attempts; it was not served.", id, SessionStoreOperations.Touch, _tableName, innerException: null);
-                    }
-
-                    // Active and not past its true ExpiresAt: touch it while it still holds the ExpiresAt judged, and
-                    // store that in the stored form, so that its next Touch is one request again.
-                    request = _requests.TouchJudged(id, now, stored!.ExpiresAt, old![SessionItem.ExpiresAt], slot);
+                    throw refused;
                 }
+
+                if (attempt == MaxTouchAttempts)
+                {
+                    throw new SessionStoreException(
+                        $"Session '{id}' changed during each of {MaxTouchAttempts} Touch attempts; it was not served.", id, SessionStoreOperations.Touch, _tableName, innerException: null);
+                }
+
+                // Active and not past its true ExpiresAt: touch it while it still holds the ExpiresAt judged, and
+                // store that in the stored form, so that its next Touch is one request again.
+                request = target.Requests.TouchJudged(id, now, stored!.ExpiresAt, old![SessionItem.ExpiresAt], slot);
             }
-        }, cancellationToken);
+        }
     }
 
     /// <inheritdoc />
@@ -221,7 +321,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         SessionArguments.ThrowIfInvalidId(id);
         SessionArguments.ThrowIfInvalidRevoker(revokedBy, reason);
         return TransitionAsync(
-            SessionStoreOperations.Revoke, id, (now, slot) => _requests.Revoke(id, revokedBy, reason, now, slot), stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), cancellationToken);
+            SessionStoreOperations.Revoke, id, (requests, now, slot) => requests.Revoke(id, revokedBy, reason, now, slot), stored => SessionRules.RefuseRevoke(id, stored, revokedBy, reason), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -229,7 +329,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     {
         SessionArguments.ThrowIfInvalidId(id);
         return TransitionAsync(
-            SessionStoreOperations.Expire, id, (now, slot) => _requests.Expire(id, now, slot), stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
+            SessionStoreOperations.Expire, id, (requests, now, slot) => requests.Expire(id, now, slot), stored => SessionRules.RefuseTransition(id, stored), cancellationToken);
     }
 
     /// <summary>
@@ -237,41 +337,47 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     /// (NULL, a string) cannot be counted up, yet must still be revocable: a second write replaces its version with 1.
     /// </summary>
     private Task<ServerSession> TransitionAsync(
-        string operation, string id, Func<DateTimeOffset, WriteSlots.WriteSlot, UpdateItemRequest> transition, Func<ServerSession?, SessionStoreException?> refuse,
+        string operation, string id, Func<SessionRequests, DateTimeOffset, WriteSlots.WriteSlot, UpdateItemRequest> transition, Func<ServerSession?, SessionStoreException?> refuse,
         CancellationToken cancellationToken) =>
-        _instrumentation.RunAsync(operation, id, async ct =>
+        _instrumentation.RunAsync(operation, id, ct => _others.Length == 0
+            ? TransitionAtAsync(_local, operation, id, transition, refuse, ct)
+            : RoutedAsync(operation, id, target => TransitionAtAsync(target, operation, id, transition, refuse, ct)), cancellationToken);
+
+    private async Task<ServerSession> TransitionAtAsync(
+        Replica target, string operation, string id, Func<SessionRequests, DateTimeOffset, WriteSlots.WriteSlot, UpdateItemRequest> transition,
+        Func<ServerSession?, SessionStoreException?> refuse, CancellationToken ct)
+    {
+        using var slot = _slots.Acquire(id);
+        var request = transition(target.Requests, _timeProvider.GetUtcNow(), slot);
+        var write = await TryUpdateAsync(target, operation, id, request, ct).ConfigureAwait(false);
+        if (write.Written is null && !WriteSlots.Holds(write.Old, slot) && HasMalformedVersion(write.Old))
         {
-            using var slot = _slots.Acquire(id);
-            var request = transition(_timeProvider.GetUtcNow(), slot);
-            var write = await TryUpdateAsync(operation, id, request, ct).ConfigureAwait(false);
-            if (write.Written is null && !WriteSlots.Holds(write.Old, slot) && HasMalformedVersion(write.Old))
-            {
-                write = await TryUpdateAsync(operation, id, SessionRequests.ResettingVersion(request), ct).ConfigureAwait(false);
-            }
+            write = await TryUpdateAsync(target, operation, id, target.Requests.ResettingVersion(request), ct).ConfigureAwait(false);
+        }
 
-            if (write.Written is { } written)
-            {
-                return written;
-            }
+        if (write.Written is { } written)
+        {
+            return written;
+        }
 
-            if (WriteSlots.Holds(write.Old, slot))
-            {
-                // This very transition was applied by an attempt whose answer was lost; a terminal item changes no more.
-                return SessionItem.FromItem(write.Old!);
-            }
+        if (WriteSlots.Holds(write.Old, slot))
+        {
+            // This very transition was applied by an attempt whose answer was lost; a terminal item changes no more.
+            return SessionItem.FromItem(write.Old!);
+        }
 
-            var stored = write.Old is null ? null : SessionItem.FromItem(write.Old);
-            if (refuse(stored) is { } refused)
-            {
-                throw refused;
-            }
+        var stored = write.Old is null ? null : SessionItem.FromItem(write.Old);
+        if (refuse(stored) is { } refused)
+        {
+            throw refused;
+        }
 
-            // Not refused and no longer Active: the stored copy holds this very call's transition, applied by an
-            // earlier attempt whose answer was lost.
-            return stored is { Status: not SessionStatus.Active }
-                ? stored
-                : throw new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, innerException: null);
-        }, cancellationToken);
+        // Not refused and no longer Active: the stored copy holds this very call's transition, applied by an
+        // earlier attempt whose answer was lost.
+        return stored is { Status: not SessionStatus.Active }
+            ? stored
+            : throw new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, innerException: null);
+    }
 
     /// <summary>
     /// What an Update returns when its own write turns out to have been applied by an attempt whose answer was lost: the
@@ -314,16 +420,16 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     /// holds, else the old item the condition saw (<see langword="null"/> when there is none). A write applied to an item
     /// that then reads as corrupt throws <see cref="SessionCorruptException"/> saying that the write was applied.
     /// </summary>
-    private async Task<ConditionalWrite> TryUpdateAsync(string operation, string id, UpdateItemRequest request, CancellationToken cancellationToken)
+    private async Task<ConditionalWrite> TryUpdateAsync(Replica target, string operation, string id, UpdateItemRequest request, CancellationToken cancellationToken)
     {
         Dictionary<string, AttributeValue> written;
         try
         {
-            written = (await _writes.SendAsync(c => _client.UpdateItemAsync(request, c), cancellationToken).ConfigureAwait(false)).Attributes;
+            written = (await _writes.SendAsync(c => target.Client.UpdateItemAsync(request, c), cancellationToken).ConfigureAwait(false)).Attributes;
         }
         catch (ConditionalCheckFailedException failed)
         {
-            return new ConditionalWrite(null, await OldRawItemAsync(operation, id, failed, cancellationToken).ConfigureAwait(false));
+            return new ConditionalWrite(null, await OldRawItemAsync(target, operation, id, failed, cancellationToken).ConfigureAwait(false));
         }
 
         try
@@ -336,17 +442,28 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         }
     }
 
-    /// <summary>The item a failed condition saw: from ALL_OLD in the same response, else one consistent read.</summary>
-    private async Task<Dictionary<string, AttributeValue>?> OldRawItemAsync(string operation, string id, ConditionalCheckFailedException failed, CancellationToken cancellationToken)
+    /// <summary>
+    /// The item a failed condition saw in <paramref name="target"/>'s replica: from ALL_OLD in the same response, else one
+    /// consistent read. On a global table, an item homed in another Region throws <see cref="HomedElsewhereException"/>
+    /// (unless <paramref name="anyHome"/>): the condition failed on its home, and the write belongs there.
+    /// </summary>
+    private async Task<Dictionary<string, AttributeValue>?> OldRawItemAsync(
+        Replica target, string operation, string id, ConditionalCheckFailedException failed, CancellationToken cancellationToken, bool anyHome = false)
     {
-        if (failed.Item is { Count: > 0 } old)
+        var old = failed.Item is { Count: > 0 } returned ? returned : null;
+        if (old is null)
         {
-            return old;
+            Log.ReadingAfterFailedCondition(_logger, operation, _tableName, id);
+            var response = await target.Client.GetItemAsync(target.Requests.Get(id), cancellationToken).ConfigureAwait(false);
+            old = response.Item is { Count: > 0 } item ? item : null;
         }
 
-        Log.ReadingAfterFailedCondition(_logger, operation, _tableName, id);
-        var response = await _client.GetItemAsync(_requests.Get(id), cancellationToken).ConfigureAwait(false);
-        return response.Item is { Count: > 0 } item ? item : null;
+        if (!anyHome && old is not null && target.Region is { } region && HomeGuard.HomeOf(old, _firstRegion!) is var home && home != region)
+        {
+            throw new HomedElsewhereException(home);
+        }
+
+        return old;
     }
 
     private async Task<ServerSession?> ReadAsync(string id, CancellationToken cancellationToken)

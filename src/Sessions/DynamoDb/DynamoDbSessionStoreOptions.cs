@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using Sessions.Diagnostics;
 
 namespace Sessions.DynamoDb;
@@ -40,6 +41,22 @@ public sealed class DynamoDbSessionStoreOptions
     /// <summary>Gets the longest <see cref="Region"/> name accepted: 32 characters, well above every AWS region's.</summary>
     public static int MaxRegionLength => 32;
 
+    /// <summary>
+    /// Gets or sets the Regions of the global table whose replica the session table is, when it is one in multi-Region
+    /// eventual consistency (MREC) and sessions are written in more than one Region. Setting it turns on home Regions:
+    /// the store homes each session it creates in <see cref="Region"/> (which must be in the list) and sends every write
+    /// of a session to its home Region's replica, on condition that the session is homed there, so that last writer wins
+    /// between Regions can never undo a revocation. Sessions written without a home (before this was set, or by other
+    /// tools) are homed in the first Region of the list. The store needs a client of every Region: the container builds
+    /// them (from the Region names, with the same credentials), or pass them to the store's constructor. Not needed on a
+    /// table of one Region, nor on a global table in multi-Region strong consistency (MRSC). See <c>docs/MULTI_REGION.md</c>.
+    /// </summary>
+    /// <value>The default value is empty: a table of one Region, or writes in one Region only.</value>
+    public IList<string> GlobalTableRegions { get; set; } = [];
+
+    /// <summary>Gets the most <see cref="GlobalTableRegions"/> accepted: 64.</summary>
+    public static int MaxGlobalTableRegions => 64;
+
     internal static void ThrowIfInvalidTableName(string? tableName, string paramName = "tableName")
     {
         if (ValidateTableName(tableName) is { } problem)
@@ -76,7 +93,83 @@ public sealed class DynamoDbSessionStoreOptions
             problems.Add($"{nameof(Region)}: must be an AWS region name such as eu-west-1 or us-gov-west-1 (got '{VisibleText.Escape(region)}').");
         }
 
+        ValidateGlobalTableRegions(problems);
         return problems;
+    }
+
+    /// <summary>
+    /// Returns what is wrong with the clients of the other Regions given to the store beside its own: one for each Region
+    /// of <see cref="GlobalTableRegions"/> but <see cref="Region"/>, and none for any other.
+    /// </summary>
+    internal static List<string> ValidateOtherRegions(DynamoDbSessionStoreOptions options, IReadOnlyDictionary<string, IAmazonDynamoDB>? otherRegions)
+    {
+        var problems = new List<string>();
+        var expected = (options.GlobalTableRegions ?? []).Where(r => r != options.Region).ToHashSet(StringComparer.Ordinal);
+        foreach (var (region, client) in otherRegions ?? new Dictionary<string, IAmazonDynamoDB>())
+        {
+            if (!expected.Remove(region))
+            {
+                problems.Add($"{nameof(GlobalTableRegions)}: the store was given a client of Region '{VisibleText.Escape(region)}', which is not another Region of the list.");
+            }
+            else if (client is null)
+            {
+                problems.Add($"{nameof(GlobalTableRegions)}: the client of Region '{VisibleText.Escape(region)}' is null.");
+            }
+        }
+
+        foreach (var region in expected)
+        {
+            problems.Add($"{nameof(GlobalTableRegions)}: the store needs a client of Region '{VisibleText.Escape(region)}' beside its own.");
+        }
+
+        return problems;
+    }
+
+    private void ValidateGlobalTableRegions(List<string> problems)
+    {
+        if (GlobalTableRegions is null)
+        {
+            problems.Add($"{nameof(GlobalTableRegions)}: must be a list (empty for a table of one Region).");
+            return;
+        }
+
+        if (GlobalTableRegions.Count == 0)
+        {
+            return;
+        }
+
+        if (GlobalTableRegions.Count > MaxGlobalTableRegions)
+        {
+            problems.Add($"{nameof(GlobalTableRegions)}: at most {MaxGlobalTableRegions} Regions (got {GlobalTableRegions.Count}).");
+            return;
+        }
+
+        foreach (var name in GlobalTableRegions)
+        {
+            if (name is null || !IsRegionName(name))
+            {
+                problems.Add($"{nameof(GlobalTableRegions)}: each must be an AWS region name such as eu-west-1 (got '{VisibleText.Escape(name ?? "null")}').");
+            }
+        }
+
+        if (GlobalTableRegions.Where(r => r is not null).GroupBy(r => r, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            problems.Add($"{nameof(GlobalTableRegions)}: names Region '{VisibleText.Escape(twice.Key)}' twice.");
+        }
+
+        if (Region is null)
+        {
+            problems.Add($"{nameof(Region)}: is required with {nameof(GlobalTableRegions)}: the Region whose replica this store writes new sessions in.");
+        }
+        else if (!GlobalTableRegions.Contains(Region))
+        {
+            problems.Add($"{nameof(Region)}: must be one of {nameof(GlobalTableRegions)} ({string.Join(", ", GlobalTableRegions.Select(r => VisibleText.Escape(r ?? "null")))}; got '{VisibleText.Escape(Region)}').");
+        }
+
+        if (ServiceUrl is not null && GlobalTableRegions.Count > 1)
+        {
+            problems.Add($"{nameof(ServiceUrl)}: names one server, but {nameof(GlobalTableRegions)} has {GlobalTableRegions.Count} Regions; give the store a client of each Region instead.");
+        }
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ internal static class SessionExpressions
     public const string PartitionName = "#pk";
     public const string StartedName = "#started";
     public const string SlotName = "#slot";
+    public const string HomeName = "#home";
 
     public const string NowValue = ":now";
     public const string OneValue = ":one";
@@ -45,6 +46,21 @@ internal static class SessionExpressions
     public const string NumberTypeValue = ":numbertype";
     public const string SlotValue = ":slot";
     public const string MaxCountValue = ":maxcount";
+    public const string HomeValue = ":home";
+    public const string StringTypeValue = ":stringtype";
+    public const string NoHomeSizeValue = ":nohomesize";
+
+    /// <summary>A write in a Region's replica of a global table: only of a session homed in that Region.</summary>
+    public const string HomeIs = "#home = :home";
+
+    /// <summary>
+    /// As <see cref="HomeIs"/>, in the first Region of the list, which is also the home of every item without a home (none,
+    /// not a string, or an empty string: written before home Regions were turned on, or by another tool).
+    /// </summary>
+    public const string HomeIsOrUnmarked = "(attribute_not_exists(#home) OR NOT attribute_type(#home, :stringtype) OR size(#home) = :nohomesize OR #home = :home)";
+
+    /// <summary>Delete in a Region's replica of a global table: nothing there, or a session homed there.</summary>
+    public const string NothingOr = "attribute_not_exists(#id) OR ";
 
     /// <summary>
     /// Only a timestamp in the stored form compares as a string in time order. Among the forms the reader accepts, the

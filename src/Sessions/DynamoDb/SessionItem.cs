@@ -29,6 +29,14 @@ internal static class SessionItem
     public const string Ttl = "ttl";
 
     /// <summary>
+    /// The Region whose replica of a global table takes every write of the session (see
+    /// <see cref="DynamoDbSessionStoreOptions.GlobalTableRegions"/>): written once, by Create, and never changed. The
+    /// reader ignores it; an item without it, or with a value that is not a non-empty string, is homed in the first
+    /// Region of the list.
+    /// </summary>
+    public const string HomeRegion = "home_region";
+
+    /// <summary>
     /// The id prefix of the library's own items that are not sessions (the hosting package's sweeper lease,
     /// <c>lease#expiry-sweeper</c>). Such an item carries no index key, so no list meets it; a scan skips it.
     /// </summary>

@@ -9,6 +9,8 @@ namespace Sessions.DynamoDb;
 /// Builds every request the DynamoDB store sends to its table: the expressions of <see cref="SessionExpressions"/>
 /// with each name bound in ExpressionAttributeNames and each value in ExpressionAttributeValues, no more and no less.
 /// Conditional writes ask for the old item on a failed condition (ALL_OLD), to name the failure in one round trip.
+/// On a global table with home Regions (<see cref="HomeGuard"/>), each instance builds the requests of one Region's
+/// replica: every write also requires that the session is homed there, and Create homes the new session there.
 /// </summary>
 internal sealed class SessionRequests
 {
@@ -20,6 +22,7 @@ internal sealed class SessionRequests
     private static readonly AttributeValue Zed = SessionItem.S("Z");
     private static readonly AttributeValue NumberType = SessionItem.S("N");
     private static readonly AttributeValue MaxCount = SessionItem.N(long.MaxValue);
+    private static readonly AttributeValue StringType = SessionItem.S("S");
 
     private static readonly Dictionary<string, string> CreateNames = Names((IdName, SessionItem.Id));
     private static readonly Dictionary<string, string> TouchNames = Names(
@@ -39,19 +42,42 @@ internal sealed class SessionRequests
 
     private readonly string _tableName;
     private readonly TimeSpan _retention;
+    private readonly HomeGuard? _home;
+    private readonly AttributeValue? _homeValue;
+    private readonly string _touchCondition;
+    private readonly string _touchSeenCondition;
+    private readonly string _isActive;
+    private readonly string _isActiveWithMalformedVersion;
 
-    /// <summary>Initializes the requests of <paramref name="tableName"/>, whose items keep <paramref name="retention"/> past ExpiresAt (ttl).</summary>
-    public SessionRequests(string tableName, TimeSpan retention)
+    /// <summary>
+    /// Initializes the requests of <paramref name="tableName"/>, whose items keep <paramref name="retention"/> past
+    /// ExpiresAt (ttl), in the replica of <paramref name="home"/>'s Region when there is one.
+    /// </summary>
+    public SessionRequests(string tableName, TimeSpan retention, HomeGuard? home = null)
     {
         _tableName = tableName;
         _retention = retention;
+        _home = home;
+        _homeValue = home is null ? null : SessionItem.S(home.Region);
+        _touchCondition = Guarded(TouchCondition);
+        _touchSeenCondition = Guarded(TouchSeenCondition);
+        _isActive = Guarded(IsActive);
+        _isActiveWithMalformedVersion = Guarded(IsActiveWithMalformedVersion);
     }
+
+    /// <summary>Gets the Region whose replica these requests write, or <see langword="null"/> when the table has one Region.</summary>
+    public HomeGuard? Home => _home;
 
     /// <summary>Create: puts the stored copy with the writer slot's number, only when no item has its id.</summary>
     public PutItemRequest Create(ServerSession stored, WriteSlots.WriteSlot slot)
     {
         var item = SessionItem.ToItem(stored, _retention);
         item[slot.Attribute] = slot.Number;
+        if (_homeValue is not null)
+        {
+            item[SessionItem.HomeRegion] = _homeValue;
+        }
+
         return new PutItemRequest
         {
             TableName = _tableName,
@@ -65,15 +91,31 @@ internal sealed class SessionRequests
     /// <summary>A strongly consistent read of one item.</summary>
     public GetItemRequest Get(string id) => new() { TableName = _tableName, Key = SessionItem.Key(id), ConsistentRead = true };
 
-    /// <summary>Delete: unconditional, so idempotent.</summary>
-    public DeleteItemRequest Delete(string id) => new() { TableName = _tableName, Key = SessionItem.Key(id) };
+    /// <summary>
+    /// Delete: unconditional, so idempotent. In a Region's replica of a global table: only of nothing or of a session
+    /// homed there, and the deleted item comes back (ALL_OLD), to tell whether there was one.
+    /// </summary>
+    public DeleteItemRequest Delete(string id)
+    {
+        var request = new DeleteItemRequest { TableName = _tableName, Key = SessionItem.Key(id) };
+        if (_home is not null)
+        {
+            request.ConditionExpression = NothingOr + _home.Condition;
+            request.ExpressionAttributeNames = GuardNames(Names((IdName, SessionItem.Id)));
+            request.ExpressionAttributeValues = GuardValues(new Dictionary<string, AttributeValue>(StringComparer.Ordinal));
+            request.ReturnValues = ReturnValue.ALL_OLD;
+            request.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        }
+
+        return request;
+    }
 
     /// <summary>
     /// Touch of an item in the stored form: stamp, count and mark the writer slot, only while Active and not past
     /// ExpiresAt, and only once per slot number. The old item comes back (ALL_OLD), to be read as strictly as any read.
     /// </summary>
     public UpdateItemRequest Touch(string id, DateTimeOffset now, WriteSlots.WriteSlot slot) =>
-        Write(id, SessionExpressions.Touch, TouchCondition, WithSlot(TouchNames, slot), new(9, StringComparer.Ordinal)
+        Write(id, SessionExpressions.Touch, _touchCondition, WithSlot(TouchNames, slot), new(9, StringComparer.Ordinal)
         {
             [NowValue] = SessionItem.Time(now),
             [OneValue] = One,
@@ -91,7 +133,7 @@ internal sealed class SessionRequests
     /// stored form, only while the item still holds <paramref name="seenExpires"/>, the attribute as judged.
     /// </summary>
     public UpdateItemRequest TouchJudged(string id, DateTimeOffset now, DateTimeOffset expiresAt, AttributeValue seenExpires, WriteSlots.WriteSlot slot) =>
-        Write(id, TouchRewritingExpiry, TouchSeenCondition, WithSlot(TouchNames, slot), new(8, StringComparer.Ordinal)
+        Write(id, TouchRewritingExpiry, _touchSeenCondition, WithSlot(TouchNames, slot), new(8, StringComparer.Ordinal)
         {
             [NowValue] = SessionItem.Time(now),
             [OneValue] = One,
@@ -114,7 +156,7 @@ internal sealed class SessionRequests
         values[TimestampLengthValue] = TimestampLength;
         values[TeeValue] = Tee;
         values[ZedValue] = Zed;
-        var condition = Versioned(session) + UpdateAfterStart + (session.Status == SessionStatus.Active ? UpdateNotExpired : string.Empty);
+        var condition = Guarded(Versioned(session) + UpdateAfterStart + (session.Status == SessionStatus.Active ? UpdateNotExpired : string.Empty));
         return Write(session.Id, UpdateExpressionFor(session, values), condition, WithSlot(UpdateNames, slot), values, ReturnValue.ALL_NEW);
     }
 
@@ -124,7 +166,7 @@ internal sealed class SessionRequests
         var values = UpdateValues(session, now, slot);
         values[SeenStartedValue] = old[SessionItem.StartedAt];
         values[SeenExpiresValue] = old[SessionItem.ExpiresAt];
-        return Write(session.Id, UpdateExpressionFor(session, values), Versioned(session) + UpdateSeen, WithSlot(UpdateNames, slot), values, ReturnValue.ALL_NEW);
+        return Write(session.Id, UpdateExpressionFor(session, values), Guarded(Versioned(session) + UpdateSeen), WithSlot(UpdateNames, slot), values, ReturnValue.ALL_NEW);
     }
 
     /// <summary>Revoke: Active → Revoked with who and why, counting the version up (from 0 on an item without one).</summary>
@@ -133,18 +175,18 @@ internal sealed class SessionRequests
         var values = TransitionValues(SessionStatus.Revoked, now, slot);
         values[RevokedByValue] = SessionItem.S(revokedBy);
         values[RevokedReasonValue] = SessionItem.S(reason);
-        return Write(id, SessionExpressions.Revoke, IsActive, WithSlot(RevokeNames, slot), values, ReturnValue.ALL_NEW);
+        return Write(id, SessionExpressions.Revoke, _isActive, WithSlot(RevokeNames, slot), values, ReturnValue.ALL_NEW);
     }
 
     /// <summary>Expire: Active → Expired, counting the version up (from 0 on an item without one).</summary>
     public UpdateItemRequest Expire(string id, DateTimeOffset now, WriteSlots.WriteSlot slot) =>
-        Write(id, Transition, IsActive, WithSlot(ExpireNames, slot), TransitionValues(SessionStatus.Expired, now, slot), ReturnValue.ALL_NEW);
+        Write(id, Transition, _isActive, WithSlot(ExpireNames, slot), TransitionValues(SessionStatus.Expired, now, slot), ReturnValue.ALL_NEW);
 
     /// <summary>
     /// The same transition as <paramref name="transition"/> (<see cref="Revoke"/> or <see cref="Expire"/>) for an Active
     /// item whose version is there but not a number (NULL, a string): the version starts again at 1.
     /// </summary>
-    public static UpdateItemRequest ResettingVersion(UpdateItemRequest transition)
+    public UpdateItemRequest ResettingVersion(UpdateItemRequest transition)
     {
         var values = new Dictionary<string, AttributeValue>(transition.ExpressionAttributeValues, StringComparer.Ordinal);
         values.Remove(ZeroValue);
@@ -153,7 +195,7 @@ internal sealed class SessionRequests
             TableName = transition.TableName,
             Key = transition.Key,
             UpdateExpression = transition.UpdateExpression == SessionExpressions.Revoke ? RevokeResettingVersion : TransitionResettingVersion,
-            ConditionExpression = IsActiveWithMalformedVersion,
+            ConditionExpression = _isActiveWithMalformedVersion,
             ExpressionAttributeNames = transition.ExpressionAttributeNames,
             ExpressionAttributeValues = values,
             ReturnValues = transition.ReturnValues,
@@ -224,10 +266,40 @@ internal sealed class SessionRequests
         UpdateExpression = update,
         ConditionExpression = condition,
         ExpressionAttributeNames = names,
-        ExpressionAttributeValues = values,
+        ExpressionAttributeValues = GuardValues(values),
         ReturnValues = returnValues,
         ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
     };
+
+    /// <summary>A write's condition, plus the home guard in a Region's replica of a global table.</summary>
+    private string Guarded(string condition) => _home is null ? condition : condition + " AND " + _home.Condition;
+
+    /// <summary>Binds the home guard's name, in a Region's replica of a global table.</summary>
+    private Dictionary<string, string> GuardNames(Dictionary<string, string> names)
+    {
+        if (_home is not null)
+        {
+            names[HomeName] = SessionItem.HomeRegion;
+        }
+
+        return names;
+    }
+
+    /// <summary>Binds the home guard's values, in a Region's replica of a global table.</summary>
+    private Dictionary<string, AttributeValue> GuardValues(Dictionary<string, AttributeValue> values)
+    {
+        if (_home is not null)
+        {
+            values[HomeValue] = _homeValue!;
+            if (_home.HomesUnmarked)
+            {
+                values[StringTypeValue] = StringType;
+                values[NoHomeSizeValue] = Zero;
+            }
+        }
+
+        return values;
+    }
 
     private Dictionary<string, AttributeValue> UpdateValues(ServerSession session, DateTimeOffset now, WriteSlots.WriteSlot slot)
     {
@@ -286,10 +358,25 @@ internal sealed class SessionRequests
         };
     }
 
-    /// <summary>The names of a write plus its writer slot's attribute.</summary>
-    private static Dictionary<string, string> WithSlot(Dictionary<string, string> names, WriteSlots.WriteSlot slot) =>
-        new(names, StringComparer.Ordinal) { [SlotName] = slot.Attribute };
+    /// <summary>The names of a write plus its writer slot's attribute (and the home guard's).</summary>
+    private Dictionary<string, string> WithSlot(Dictionary<string, string> names, WriteSlots.WriteSlot slot) =>
+        GuardNames(new(names, StringComparer.Ordinal) { [SlotName] = slot.Attribute });
 
     private static Dictionary<string, string> Names(params (string Placeholder, string Attribute)[] names) =>
         names.ToDictionary(n => n.Placeholder, n => n.Attribute, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// The Region whose replica of a global table a store's requests write (see <see cref="DynamoDbSessionStoreOptions.GlobalTableRegions"/>):
+/// each write requires that the session is homed there. <paramref name="HomesUnmarked"/> for the first Region of the list,
+/// which is also the home of every item that names no home.
+/// </summary>
+internal sealed record HomeGuard(string Region, bool HomesUnmarked)
+{
+    /// <summary>Gets the condition every write in the Region adds.</summary>
+    public string Condition => HomesUnmarked ? SessionExpressions.HomeIsOrUnmarked : SessionExpressions.HomeIs;
+
+    /// <summary>The Region an item is homed in: its <c>home_region</c> when that is a non-empty string, else <paramref name="firstRegion"/>.</summary>
+    public static string HomeOf(Dictionary<string, AttributeValue> item, string firstRegion) =>
+        item.TryGetValue(SessionItem.HomeRegion, out var home) && home.S is { Length: > 0 } region ? region : firstRegion;
 }

@@ -51,6 +51,8 @@ public sealed class TwoRegionReplicator : IAsyncDisposable
     private Task[] _pumps = [];
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastStamp;
+    private long _crossRegionRefused;
+    private volatile bool _networkCut;
     private Exception? _fault;
 
     private TwoRegionReplicator(TwoRegionServers servers, string tableName, TimeSpan delay, TimeProvider time)
@@ -122,12 +124,36 @@ public sealed class TwoRegionReplicator : IAsyncDisposable
     /// Creates a client of <paramref name="region"/> for an application: its item writes to the table are replicated to
     /// the other Region; everything else (reads, other tables) passes as it is. The replicator disposes it.
     /// </summary>
-    public IAmazonDynamoDB CreateClient(SimulatedRegion region)
+    public IAmazonDynamoDB CreateClient(SimulatedRegion region) => CreateClient(region, from: region);
+
+    /// <summary>
+    /// Creates a client of <paramref name="region"/>'s replica for an application running in <paramref name="from"/>: as
+    /// <see cref="CreateClient(SimulatedRegion)"/>, and when the two differ, its requests cross the network between the
+    /// Regions, which <see cref="CutOffAsync"/> cuts too: until <see cref="Heal"/>, each request fails before it reaches the
+    /// server, as a refused connection does (<see cref="HttpRequestException"/>), so nothing it carried was applied.
+    /// <paramref name="observer"/>, when given, sees every request the application sends, before the network.
+    /// </summary>
+    public IAmazonDynamoDB CreateClient(SimulatedRegion region, SimulatedRegion from, DelegatingHandler? observer = null)
     {
-        var client = _servers.CreateClient(region, new RegionWriteCapture(this, region));
+        DelegatingHandler handler = new RegionWriteCapture(this, region);
+        if (from != region)
+        {
+            handler = new CrossRegionNetwork(this) { InnerHandler = handler };
+        }
+
+        if (observer is not null)
+        {
+            observer.InnerHandler = handler;
+            handler = observer;
+        }
+
+        var client = _servers.CreateClient(region, handler);
         _clients.Add(client);
         return client;
     }
+
+    /// <summary>Gets how many requests between the Regions failed because the network between them was cut.</summary>
+    public long CrossRegionRequestsRefused => Interlocked.Read(ref _crossRegionRefused);
 
     /// <summary>
     /// Stops carrying writes made in <paramref name="from"/> to the other Region, as when the link between them fails;
@@ -165,16 +191,21 @@ public sealed class TwoRegionReplicator : IAsyncDisposable
         }
     }
 
-    /// <summary>Cuts <paramref name="region"/> off: no write is carried to it or from it until <see cref="Heal"/>.</summary>
+    /// <summary>
+    /// Cuts <paramref name="region"/> off: no write is carried to it or from it, and no request of a cross-Region client
+    /// (<see cref="CreateClient(SimulatedRegion, SimulatedRegion, DelegatingHandler?)"/>) gets through, until <see cref="Heal"/>.
+    /// </summary>
     public async Task CutOffAsync(SimulatedRegion region)
     {
+        _networkCut = true;
         await PauseAsync(region);
         await PauseAsync(Other(region));
     }
 
-    /// <summary>Resumes both directions.</summary>
+    /// <summary>Resumes both directions, and the network between the Regions.</summary>
     public void Heal()
     {
+        _networkCut = false;
         Resume(SimulatedRegion.A);
         Resume(SimulatedRegion.B);
     }
@@ -415,5 +446,20 @@ public sealed class TwoRegionReplicator : IAsyncDisposable
         public RegionState From { get; } = from;
 
         public RegionState To { get; } = to;
+    }
+
+    /// <summary>The network between the two Regions, as an application's cross-Region client sees it: refused while cut.</summary>
+    private sealed class CrossRegionNetwork(TwoRegionReplicator replicator) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (replicator._networkCut)
+            {
+                Interlocked.Increment(ref replicator._crossRegionRefused);
+                throw new HttpRequestException("The network between the simulated Regions is cut (connection refused).");
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -17,20 +17,25 @@ public sealed partial class SessionRequestsTests
 
     public static TheoryData<string> UpdateShapes => ["none", "by", "reason", "both", "unversioned"];
 
-    [Fact]
-    public void Every_write_binds_exactly_the_names_and_values_its_expressions_use()
+    /// <summary>A table of one Region; the first Region of a global table (home of unmarked items too); another Region.</summary>
+    public static TheoryData<string> Homes => ["none", "first", "other"];
+
+    [Theory]
+    [MemberData(nameof(Homes))]
+    public void Every_write_binds_exactly_the_names_and_values_its_expressions_use(string home)
     {
+        var requests = RequestsIn(home);
         var old = SessionItem.ToItem(Session, TimeSpan.FromHours(1));
         UpdateItemRequest[] writes =
         [
-            _requests.Touch(Session.Id, Now, _slot),
-            _requests.TouchJudged(Session.Id, Now, Session.ExpiresAt, old[SessionItem.ExpiresAt], _slot),
-            _requests.Update(Session, Now, _slot),
-            _requests.UpdateJudged(Session, Now, old, _slot),
-            _requests.Revoke(Session.Id, "ops", "leak", Now, _slot),
-            _requests.Expire(Session.Id, Now, _slot),
-            SessionRequests.ResettingVersion(_requests.Revoke(Session.Id, "ops", "leak", Now, _slot)),
-            SessionRequests.ResettingVersion(_requests.Expire(Session.Id, Now, _slot)),
+            requests.Touch(Session.Id, Now, _slot),
+            requests.TouchJudged(Session.Id, Now, Session.ExpiresAt, old[SessionItem.ExpiresAt], _slot),
+            requests.Update(Session, Now, _slot),
+            requests.UpdateJudged(Session, Now, old, _slot),
+            requests.Revoke(Session.Id, "ops", "leak", Now, _slot),
+            requests.Expire(Session.Id, Now, _slot),
+            requests.ResettingVersion(requests.Revoke(Session.Id, "ops", "leak", Now, _slot)),
+            requests.ResettingVersion(requests.Expire(Session.Id, Now, _slot)),
         ];
 
         foreach (var write in writes)
@@ -39,8 +44,51 @@ public sealed partial class SessionRequestsTests
             write.TableName.Should().Be(Table);
             write.Key.Should().ContainSingle().Which.Value.S.Should().Be(Session.Id);
             write.ReturnValuesOnConditionCheckFailure.Should().Be(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+            if (requests.Home is { } guard)
+            {
+                write.ConditionExpression.Should().EndWith(" AND " + guard.Condition, "every write on a global table is of a session homed in its Region");
+                write.ExpressionAttributeValues[SessionExpressions.HomeValue].S.Should().Be(guard.Region);
+            }
+            else
+            {
+                write.ConditionExpression.Should().NotContain(SessionExpressions.HomeName);
+            }
+        }
+
+        var delete = requests.Delete(Session.Id);
+        ShouldBindExactly(delete.ExpressionAttributeNames, delete.ExpressionAttributeValues, delete.ConditionExpression);
+        var create = requests.Create(Session, _slot);
+        ShouldBindExactly(create.ExpressionAttributeNames, create.ExpressionAttributeValues, create.ConditionExpression);
+        if (requests.Home is { } home2)
+        {
+            delete.ConditionExpression.Should().Be(SessionExpressions.NothingOr + home2.Condition);
+            delete.ReturnValues.Should().Be(ReturnValue.ALL_OLD, "a Delete on a global table tells whether this Region held the session");
+            create.Item[SessionItem.HomeRegion].S.Should().Be(home2.Region, "Create homes the session in the store's Region");
+        }
+        else
+        {
+            delete.ConditionExpression.Should().BeNull("a Delete on a table of one Region is unconditional, as before");
+            create.Item.Should().NotContainKey(SessionItem.HomeRegion, "an item on a table of one Region is as it was");
         }
     }
+
+    [Fact]
+    public void Only_the_first_Region_writes_items_that_name_no_home()
+    {
+        RequestsIn("first").Home!.Condition.Should().Be(SessionExpressions.HomeIsOrUnmarked);
+        RequestsIn("other").Home!.Condition.Should().Be(SessionExpressions.HomeIs);
+        HomeGuard.HomeOf(new() { [SessionItem.HomeRegion] = SessionItem.S("eu-west-1") }, "us-east-1").Should().Be("eu-west-1");
+        HomeGuard.HomeOf(new() { [SessionItem.HomeRegion] = SessionItem.S(string.Empty) }, "us-east-1").Should().Be("us-east-1", "\"\" is an unset string");
+        HomeGuard.HomeOf(new() { [SessionItem.HomeRegion] = SessionItem.N(7) }, "us-east-1").Should().Be("us-east-1", "a home that is not a string names none");
+        HomeGuard.HomeOf([], "us-east-1").Should().Be("us-east-1");
+    }
+
+    private static SessionRequests RequestsIn(string home) => home switch
+    {
+        "first" => new SessionRequests(Table, TimeSpan.FromHours(2), new HomeGuard("us-east-1", HomesUnmarked: true)),
+        "other" => new SessionRequests(Table, TimeSpan.FromHours(2), new HomeGuard("eu-west-1", HomesUnmarked: false)),
+        _ => new SessionRequests(Table, TimeSpan.FromHours(2)),
+    };
 
     [Theory]
     [MemberData(nameof(UpdateShapes))]
@@ -84,8 +132,8 @@ public sealed partial class SessionRequestsTests
     [Fact]
     public void A_version_reset_keeps_the_transition_it_resets()
     {
-        SessionRequests.ResettingVersion(_requests.Revoke(Session.Id, "ops", "leak", Now, _slot)).UpdateExpression.Should().Be(SessionExpressions.RevokeResettingVersion);
-        SessionRequests.ResettingVersion(_requests.Expire(Session.Id, Now, _slot)).UpdateExpression.Should().Be(SessionExpressions.TransitionResettingVersion);
+        _requests.ResettingVersion(_requests.Revoke(Session.Id, "ops", "leak", Now, _slot)).UpdateExpression.Should().Be(SessionExpressions.RevokeResettingVersion);
+        _requests.ResettingVersion(_requests.Expire(Session.Id, Now, _slot)).UpdateExpression.Should().Be(SessionExpressions.TransitionResettingVersion);
     }
 
     [Theory]

@@ -126,7 +126,7 @@ public abstract class TerminalStateTests(DynamoDbServerFixture server, ITestOutp
         writes.Add(("Touch", requests.Touch(created.Id, at, slot)));
         writes.Add(("Judged touch", requests.TouchJudged(created.Id, at, stored.ExpiresAt, old[SessionItem.ExpiresAt], slot)));
         writes.Add(("Revoke", requests.Revoke(created.Id, "mallory", "overwrite", at, slot)));
-        writes.Add(("Revoke resetting the version", SessionRequests.ResettingVersion(requests.Revoke(created.Id, "mallory", "overwrite", at, slot))));
+        writes.Add(("Revoke resetting the version", requests.ResettingVersion(requests.Revoke(created.Id, "mallory", "overwrite", at, slot))));
         writes.Add(("Expire", requests.Expire(created.Id, at, slot)));
 
         foreach (var (name, request) in writes)
