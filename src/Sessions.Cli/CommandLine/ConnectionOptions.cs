@@ -5,7 +5,10 @@ using Sessions.DynamoDb;
 
 namespace Sessions.Cli.CommandLine;
 
-/// <summary>The options that say which table a command works on and how to reach it: <c>--table</c>, <c>--endpoint</c>, <c>--region</c>, <c>--profile</c>.</summary>
+/// <summary>
+/// The options that say which table a command works on and how to reach it: <c>--table</c>, <c>--endpoint</c>, <c>--region</c>,
+/// <c>--profile</c>, and on a global table with home Regions <c>--global-table-regions</c>.
+/// </summary>
 internal sealed class ConnectionOptions
 {
     public const string TableName = "--table";
@@ -41,6 +44,12 @@ internal sealed class ConnectionOptions
             Description = "The AWS credentials profile. Not the session profile: filter on that with --session-profile.",
             HelpName = "aws-profile",
         };
+        GlobalTableRegions = new Option<string?>("--global-table-regions")
+        {
+            Description = "On a global table whose sessions are homed in their Regions (GlobalTableRegions): its Regions, comma-separated, the first being "
+                + "the home of sessions that name none, for example eu-west-1,us-east-1. Every write then goes to the session's home Region; --region names this one.",
+            HelpName = "regions",
+        };
     }
 
     public Option<string> Table { get; }
@@ -51,12 +60,28 @@ internal sealed class ConnectionOptions
 
     public Option<string?> Profile { get; }
 
+    public Option<string?> GlobalTableRegions { get; }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Table);
         command.Options.Add(Endpoint);
         command.Options.Add(Region);
         command.Options.Add(Profile);
+        command.Options.Add(GlobalTableRegions);
+        command.Validators.Add(result =>
+        {
+            if (RegionsOf(result.GetValue(GlobalTableRegions)) is { } regions)
+            {
+                var settings = new DynamoDbSessionStoreOptions { TableName = "t-t", Region = result.GetValue(Region), ServiceUrl = result.GetValue(Endpoint), GlobalTableRegions = [.. regions] };
+                foreach (var problem in settings.Validate())
+                {
+                    // The library's message, in the names of the options that set each setting.
+                    result.AddError(problem.Replace("GlobalTableRegions", "--global-table-regions", StringComparison.Ordinal)
+                        .Replace("Region:", "--region:", StringComparison.Ordinal).Replace("ServiceUrl:", "--endpoint:", StringComparison.Ordinal));
+                }
+            }
+        });
     }
 
     /// <summary>Reads the connection; <paramref name="defaultTable"/> stands in when <c>--table</c> is optional and absent.</summary>
@@ -64,7 +89,11 @@ internal sealed class ConnectionOptions
         result.GetValue(Table) ?? defaultTable ?? throw new InvalidOperationException("--table is required."),
         result.GetValue(Endpoint),
         result.GetValue(Region),
-        result.GetValue(Profile));
+        result.GetValue(Profile),
+        RegionsOf(result.GetValue(GlobalTableRegions)));
+
+    private static string[]? RegionsOf(string? list) =>
+        list?.Split(',', StringSplitOptions.TrimEntries);
 
     private static Uri? ParseEndpoint(ArgumentResult result)
     {

@@ -4,6 +4,7 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Cli.CommandLine;
 using Sessions.Cli.Errors;
+using Sessions.Cli.Hosting;
 using Sessions.Cli.Output;
 using Sessions.DynamoDb;
 
@@ -33,8 +34,9 @@ internal static class TableCommand
         "create",
         "Create the table with its indexes and TTL, unless it exists; wait until it is ACTIVE.",
         [],
-        async (_, client, table, json, cancellationToken) =>
+        async (_, client, target, json, cancellationToken) =>
         {
+            var table = target.Table;
             await using (new ProgressLine(context.Console, $"creating table '{table}' and waiting until it is ACTIVE"))
             {
                 await SessionTable.EnsureCreatedAsync(client, table, cancellationToken);
@@ -55,8 +57,9 @@ internal static class TableCommand
         "describe",
         "Show the table's status, key, indexes, TTL and Regions (a global table's replicas and consistency mode).",
         [],
-        async (_, client, table, json, cancellationToken) =>
+        async (_, client, target, json, cancellationToken) =>
         {
+            var table = target.Table;
             if (await DescribeAsync(client, table, cancellationToken) is not { } description)
             {
                 context.Console.Error.WriteLine($"error: table '{table}' does not exist; create it with 'sessions table create --table {table}'.");
@@ -85,14 +88,21 @@ internal static class TableCommand
             "migrate",
             "Rewrite items written by other tools into the stored form (UTC timestamps of fixed width, no empty strings, a version, ttl), each with a conditional write that never overwrites a concurrent writer.",
             [dryRun, startAfter, retention],
-            async (result, client, table, json, cancellationToken) =>
+            async (result, client, target, json, cancellationToken) =>
             {
+                var table = target.Table;
                 var options = new SessionTableMigrationOptions
                 {
                     DryRun = result.GetValue(dryRun),
                     StartAfterId = result.GetValue(startAfter),
                     Retention = result.GetValue(retention),
                 };
+                if (target.GlobalTableRegions is { Count: > 0 } regions)
+                {
+                    options.Region = target.Region;
+                    options.GlobalTableRegions = [.. regions];
+                }
+
                 SessionTableMigrationResult migration;
                 string? resumeAfter = null;
                 await using (var line = new ProgressLine(context.Console, $"{(options.DryRun ? "checking" : "migrating")} table '{table}'"))
@@ -116,14 +126,16 @@ internal static class TableCommand
                 if (json)
                 {
                     JsonOutput.Write(context.Console.Out, new MigrationJson(
-                        table, migration.DryRun, migration.Scanned, migration.Migrated, migration.AlreadyCanonical, migration.Skipped, migration.Failed, migration.FailedIds,
-                        new Dictionary<string, int>(migration.ChangedAttributes, StringComparer.Ordinal)));
+                        table, migration.DryRun, migration.Scanned, migration.Migrated, migration.AlreadyCanonical, migration.Skipped, migration.HomedElsewhere, migration.Failed,
+                        migration.FailedIds, new Dictionary<string, int>(migration.ChangedAttributes, StringComparer.Ordinal)));
                 }
                 else
                 {
                     context.Console.Out.WriteLine(
                         $"{(migration.DryRun ? "Would migrate" : "Migrated")} {SessionFormat.Count(migration.Migrated)} of {SessionFormat.Count(migration.Scanned, "item")} in table '{table}': "
-                        + $"{SessionFormat.Count(migration.AlreadyCanonical)} already in the stored form, {SessionFormat.Count(migration.Skipped)} changed meanwhile (run again), {SessionFormat.Count(migration.Failed)} failed.");
+                        + $"{SessionFormat.Count(migration.AlreadyCanonical)} already in the stored form, {SessionFormat.Count(migration.Skipped)} changed meanwhile (run again), "
+                        + (target.GlobalTableRegions is { Count: > 0 } ? $"{SessionFormat.Count(migration.HomedElsewhere)} homed in another Region (run there), " : string.Empty)
+                        + $"{SessionFormat.Count(migration.Failed)} failed.");
                     if (migration.ChangedAttributes.Count > 0)
                     {
                         context.Console.Out.WriteLine(
@@ -142,10 +154,10 @@ internal static class TableCommand
 
     /// <summary>
     /// A subcommand of <c>table</c> with <paramref name="options"/>, <c>--json</c> and the connection options, whose action
-    /// runs on the DynamoDB client of the table (the parse result, client, table name and whether <c>--json</c> was given).
+    /// runs on the DynamoDB client of the table (the parse result, client, connection and whether <c>--json</c> was given).
     /// </summary>
     private static Command TableSubcommand(
-        CliContext context, string name, string description, Option[] options, Func<ParseResult, IAmazonDynamoDB, string, bool, CancellationToken, Task<int>> action)
+        CliContext context, string name, string description, Option[] options, Func<ParseResult, IAmazonDynamoDB, StoreConnection, bool, CancellationToken, Task<int>> action)
     {
         var json = CommandLineValues.JsonOption();
         var connection = new ConnectionOptions();
@@ -163,7 +175,7 @@ internal static class TableCommand
             await using var services = context.OpenStore(target);
             var client = services.GetService<IAmazonDynamoDB>()
                 ?? throw new UsageException("table commands need a DynamoDB store, and this one has none");
-            return await action(result, client, target.Table, result.GetValue(json), cancellationToken);
+            return await action(result, client, target, result.GetValue(json), cancellationToken);
         });
         return command;
     }

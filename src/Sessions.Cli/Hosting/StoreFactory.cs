@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Sessions.Cli.Errors;
 using Sessions.DynamoDb;
 
@@ -30,7 +31,25 @@ internal static class StoreFactory
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IAmazonDynamoDB>(_ => Client(connection));
-        services.AddSessionStore(options => options.TableName = connection.Table);
+        if (connection.GlobalTableRegions is { Count: > 0 } regions)
+        {
+            // Home Regions: a client of each other Region, signing as the same profile, and the store built on them all.
+            services.AddSingleton(_ => new OtherRegionClients(regions.Where(r => r != connection.Region).ToDictionary(
+                r => r, r => (IAmazonDynamoDB)Client(connection with { Endpoint = null, Region = r }), StringComparer.Ordinal)));
+            services.AddSingleton(sp => DynamoDbSessionStore.ForGlobalTable(
+                sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<OtherRegionClients>().Clients,
+                sp.GetRequiredService<IOptions<DynamoDbSessionStoreOptions>>(), sp.GetService<TimeProvider>()));
+        }
+
+        services.AddSessionStore(options =>
+        {
+            options.TableName = connection.Table;
+            if (connection.GlobalTableRegions is { Count: > 0 } regions)
+            {
+                options.Region = connection.Region;
+                options.GlobalTableRegions = [.. regions];
+            }
+        });
         return services.BuildServiceProvider();
     }
 
@@ -44,6 +63,20 @@ internal static class StoreFactory
         catch (InvalidOperationException notFound) when (connection.AwsProfile is not null)
         {
             throw new UsageException(notFound.Message);
+        }
+    }
+
+    /// <summary>The clients of a global table's other Regions, disposed with the container.</summary>
+    private sealed class OtherRegionClients(Dictionary<string, IAmazonDynamoDB> clients) : IDisposable
+    {
+        public IReadOnlyDictionary<string, IAmazonDynamoDB> Clients => clients;
+
+        public void Dispose()
+        {
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
         }
     }
 }

@@ -29,7 +29,7 @@ internal sealed record BulkResultJson(string Action, int Count, string? User, in
 /// <see cref="ChangedAttributes"/> how many items had (would have) each attribute rewritten.
 /// </summary>
 internal sealed record MigrationJson(
-    string Table, bool DryRun, int Scanned, int Migrated, int AlreadyCanonical, int Skipped, int Failed, IReadOnlyList<string> FailedIds,
+    string Table, bool DryRun, int Scanned, int Migrated, int AlreadyCanonical, int Skipped, int HomedElsewhere, int Failed, IReadOnlyList<string> FailedIds,
     Dictionary<string, int> ChangedAttributes);
 
 /// <summary>

@@ -67,6 +67,8 @@ public static class SessionTableMigration
             throw new ArgumentException("StartAfterId must not be empty; pass null to start at the beginning.", nameof(options));
         }
 
+        var home = HomeOf(options);
+
         var run = new Run(options.DryRun);
         var startKey = options.StartAfterId is { } after ? SessionItem.Key(after) : null;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentWrites, CancellationToken = cancellationToken };
@@ -79,7 +81,7 @@ public static class SessionTableMigration
             var sessions = (page.Items ?? []).Where(item => !(item.TryGetValue(SessionItem.Id, out var id) && id.S is { } s
                 && s.StartsWith(SessionItem.ReservedIdPrefix, StringComparison.Ordinal)));
             await Parallel.ForEachAsync(sessions, parallel, async (item, ct) =>
-                run.Count(item, await Record(() => MigrateItemAsync(client, tableName, item, options, ct)).ConfigureAwait(false))).ConfigureAwait(false);
+                run.Count(item, await Record(() => MigrateItemAsync(client, tableName, item, options, home, ct)).ConfigureAwait(false))).ConfigureAwait(false);
 
             startKey = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
             progress?.Report(run.Tally(startKey?[SessionItem.Id].S));
@@ -104,14 +106,27 @@ public static class SessionTableMigration
 
     /// <summary>Brings one item into the stored form: read, plan, conditional write; read again and retry when another writer came first.</summary>
     private static async Task<(Outcome Outcome, IReadOnlyList<string> Changed)> MigrateItemAsync(
-        IAmazonDynamoDB client, string tableName, Dictionary<string, AttributeValue> item, SessionTableMigrationOptions options, CancellationToken cancellationToken)
+        IAmazonDynamoDB client, string tableName, Dictionary<string, AttributeValue> item, SessionTableMigrationOptions options, (HomeGuard Guard, string First)? home,
+        CancellationToken cancellationToken)
     {
         var id = item.TryGetValue(SessionItem.Id, out var key) && key.S is { } s ? s : throw SessionItem.Corrupt(null, SessionItem.Id, "is missing or not a string");
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
+            // On a global table, a session is written only in its home Region: a rewrite made elsewhere could be the later
+            // write that wins over one made at home meanwhile (a revocation), and undo it in every Region.
+            if (home is { } h && HomeGuard.HomeOf(item, h.First) != h.Guard.Region)
+            {
+                return (Outcome.HomedElsewhere, []);
+            }
+
             if (Plan(item, SessionItem.FromItem(item), options.Retention) is not var (request, changed))
             {
                 return (Outcome.Canonical, []);
+            }
+
+            if (home is { } guarded)
+            {
+                Guard(request, guarded.Guard);
             }
 
             if (options.DryRun)
@@ -250,6 +265,37 @@ public static class SessionTableMigration
         return (request, [.. sets.Select(s => s.Attribute), .. removes]);
     }
 
+    /// <summary>The Region the run writes and the home of unmarked items, or <see langword="null"/> on a table of one Region.</summary>
+    /// <exception cref="ArgumentException">The Regions are set but do not work together.</exception>
+    private static (HomeGuard Guard, string First)? HomeOf(SessionTableMigrationOptions options)
+    {
+        if (options.GlobalTableRegions is not { Count: > 0 } regions)
+        {
+            return options.Region is null ? null : throw new ArgumentException("Region is for a global table: set GlobalTableRegions too.", nameof(options));
+        }
+
+        var settings = new DynamoDbSessionStoreOptions { TableName = "migration", Region = options.Region, GlobalTableRegions = regions };
+        if (settings.Validate() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        return (new HomeGuard(options.Region!, HomesUnmarked: options.Region == regions[0]), regions[0]);
+    }
+
+    /// <summary>Adds the home guard of a global table to a rewrite: it holds only while the session is homed in the run's Region.</summary>
+    private static void Guard(UpdateItemRequest request, HomeGuard guard)
+    {
+        request.ConditionExpression += " AND " + guard.Condition;
+        request.ExpressionAttributeNames[SessionExpressions.HomeName] = SessionItem.HomeRegion;
+        request.ExpressionAttributeValues[SessionExpressions.HomeValue] = SessionItem.S(guard.Region);
+        if (guard.HomesUnmarked)
+        {
+            request.ExpressionAttributeValues[SessionExpressions.StringTypeValue] = SessionItem.S("S");
+            request.ExpressionAttributeValues[SessionExpressions.NoHomeSizeValue] = SessionItem.N(0);
+        }
+    }
+
     private static async Task<T> SendAsync<T>(string tableName, string? id, Func<Task<T>> send)
     {
         try
@@ -267,6 +313,7 @@ public static class SessionTableMigration
         Canonical,
         Migrated,
         Skipped,
+        HomedElsewhere,
         Failed,
     }
 
@@ -279,6 +326,7 @@ public static class SessionTableMigration
         private int _migrated;
         private int _canonical;
         private int _skipped;
+        private int _homedElsewhere;
 
         public void Count(Dictionary<string, AttributeValue> item, (Outcome Outcome, IReadOnlyList<string> Changed, Exception? Error) result)
         {
@@ -299,6 +347,9 @@ public static class SessionTableMigration
                 case Outcome.Skipped:
                     Interlocked.Increment(ref _skipped);
                     break;
+                case Outcome.HomedElsewhere:
+                    Interlocked.Increment(ref _homedElsewhere);
+                    break;
                 default:
                     _failures[item.TryGetValue(SessionItem.Id, out var id) && id.S is { } s ? s : "(no id)"] = result.Error!;
                     break;
@@ -310,6 +361,7 @@ public static class SessionTableMigration
             new(dryRun, _scanned, _migrated, _canonical, _skipped, new Dictionary<string, Exception>(_failures, StringComparer.Ordinal), resumeAfterId)
             {
                 ChangedAttributes = new SortedDictionary<string, int>(_changed, StringComparer.Ordinal),
+                HomedElsewhere = _homedElsewhere,
             };
     }
 }

@@ -24,6 +24,18 @@ public sealed class SessionTableMigrationOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public string? StartAfterId { get; set; }
 
+    /// <summary>
+    /// Gets or sets the Region whose replica the run writes, on a global table with home Regions (with
+    /// <see cref="GlobalTableRegions"/>): only sessions homed there are migrated, each on condition that it still is; the
+    /// others are counted in <see cref="SessionTableMigrationResult.HomedElsewhere"/>. Run the migration once in each Region.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: a table of one Region.</value>
+    public string? Region { get; set; }
+
+    /// <summary>Gets or sets the Regions of the global table, as the store's <see cref="DynamoDbSessionStoreOptions.GlobalTableRegions"/>.</summary>
+    /// <value>The default value is empty: a table of one Region.</value>
+    public IList<string> GlobalTableRegions { get; set; } = [];
+
     /// <summary>Gets or sets how many items one scan request reads.</summary>
     /// <value>The default value is 100; 1 to 1,000.</value>
     public int PageSize { get; set; } = 100;

@@ -37,6 +37,12 @@ public sealed class SessionTableMigrationResult
     /// <summary>Gets how many items kept changing under the run (another writer won every attempt); run again for them.</summary>
     public int Skipped { get; }
 
+    /// <summary>
+    /// Gets how many items the run left alone because they are homed in another Region of the global table
+    /// (<see cref="SessionTableMigrationOptions.Region"/>): the run in that Region migrates them.
+    /// </summary>
+    public int HomedElsewhere { get; internal init; }
+
     /// <summary>Gets how many items cannot be migrated (corrupt: see <see cref="Failures"/>).</summary>
     public int Failed => Failures.Count;
 

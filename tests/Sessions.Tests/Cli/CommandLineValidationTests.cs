@@ -20,6 +20,23 @@ public sealed class CommandLineValidationTests
         _cli.Connections.Should().BeEmpty("a bad command line opens no store");
     }
 
+    [Theory]
+    [InlineData("eu-west-1,us-east-1", null, null, "--region: is required with --global-table-regions")]
+    [InlineData("eu-west-1,us-east-1", "ap-south-1", null, "--region: must be one of --global-table-regions")]
+    [InlineData("eu-west-1,Europe", "eu-west-1", null, "each must be an AWS region name")]
+    [InlineData("eu-west-1,eu-west-1", "eu-west-1", null, "twice")]
+    [InlineData("eu-west-1,us-east-1", "eu-west-1", "http://localhost:8000", "--endpoint: names one server")]
+    public async Task Global_table_regions_that_cannot_work_exit_2_with_one_line(string regions, string? region, string? endpoint, string message)
+    {
+        string[] arguments = ["revoke", "0123456789abcdef", "--by", "ops", "--table", Table, "--global-table-regions", regions];
+        arguments = [.. arguments, .. region is null ? Array.Empty<string>() : ["--region", region], .. endpoint is null ? Array.Empty<string>() : ["--endpoint", endpoint]];
+
+        var result = await _cli.RunAsync(arguments);
+
+        AssertUsageError(result, "--global-table-regions", message);
+        _cli.Connections.Should().BeEmpty("a bad command line opens no store");
+    }
+
     [Fact]
     public async Task The_oldest_representable_age_still_lists()
     {

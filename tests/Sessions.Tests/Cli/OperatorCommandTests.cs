@@ -344,6 +344,16 @@ public sealed class OperatorCommandTests
             new Sessions.Cli.Hosting.StoreConnection(Table, new Uri("http://localhost:8000"), "eu-west-1", "ops"));
     }
 
+    [Fact]
+    public async Task Global_table_regions_reach_the_store_factory_with_the_Region_they_are_written_from()
+    {
+        await _cli.RunAsync("list", "--table", Table, "--region", "us-east-1", "--global-table-regions", "eu-west-1, us-east-1");
+
+        var connection = _cli.Connections.Should().ContainSingle().Subject;
+        connection.Region.Should().Be("us-east-1");
+        connection.GlobalTableRegions.Should().Equal("eu-west-1", "us-east-1");
+    }
+
     private async Task<IEnumerable<string?>> Ids(params string[] filter)
     {
         var result = await _cli.RunAsync(["list", "--table", Table, "--json", .. filter]);

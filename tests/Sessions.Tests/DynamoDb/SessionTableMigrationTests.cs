@@ -52,6 +52,40 @@ public abstract class SessionTableMigrationTests(DynamoDbServerFixture server) :
     }
 
     [Fact]
+    public async Task On_a_global_table_a_run_migrates_only_the_sessions_homed_in_its_Region()
+    {
+        var ids = await PutGoItemsAsync(6);
+        await SetHomeAsync(ids[0], "us-east-1");
+        await SetHomeAsync(ids[1], "us-east-1");
+        await SetHomeAsync(ids[2], "eu-west-1");
+        string[] regions = ["eu-west-1", "us-east-1"];
+
+        // In us-east-1: its two sessions. In eu-west-1, the first Region: its own and the three that name no home.
+        var inVirginia = await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { Region = "us-east-1", GlobalTableRegions = regions });
+        var inIreland = await SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { Region = "eu-west-1", GlobalTableRegions = regions });
+
+        (inVirginia.Migrated, inVirginia.HomedElsewhere, inVirginia.Skipped).Should().Be((2, 4, 0));
+        (inIreland.Migrated, inIreland.HomedElsewhere, inIreland.AlreadyCanonical).Should().Be((4, 2, 0));
+        foreach (var id in ids)
+        {
+            (await RawAsync(Server.Client, Table, id))[SessionItem.Version].N.Should().Be("1", $"{id} was migrated once, in its home Region");
+        }
+
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { Region = "ap-south-1", GlobalTableRegions = regions }))
+            .Should().ThrowAsync<ArgumentException>().WithMessage("*must be one of GlobalTableRegions*");
+        await FluentActions.Awaiting(() => SessionTableMigration.MigrateAsync(Server.Client, Table, new SessionTableMigrationOptions { Region = "eu-west-1" }))
+            .Should().ThrowAsync<ArgumentException>().WithMessage("*set GlobalTableRegions too*");
+    }
+
+    private Task SetHomeAsync(string id, string region) => Server.Client.UpdateItemAsync(new UpdateItemRequest
+    {
+        TableName = Table,
+        Key = SessionItem.Key(id),
+        UpdateExpression = "SET home_region = :home",
+        ExpressionAttributeValues = new() { [":home"] = SessionItem.S(region) },
+    });
+
+    [Fact]
     public async Task A_run_without_a_retention_keeps_the_ttl_of_a_record_kept_for_30_days()
     {
         var store30 = TestStores.DynamoDb(Server.Client, Table, Time, retention: TimeSpan.FromDays(30));

@@ -264,10 +264,25 @@ public abstract class DynamoDbSweepLeaseTests(DynamoDbServerFixture server) : Sw
         (await lease.ReadAsync(default)).Should().BeNull("no attempt was applied");
     }
 
-    private async Task<Dictionary<string, AttributeValue>> RawAsync(string table) => (await server.Client.GetItemAsync(new GetItemRequest
+    [Fact]
+    public async Task On_a_global_table_with_home_Regions_each_Regions_sweepers_share_a_lease_item_of_their_own()
+    {
+        var table = await server.CreateTableAsync();
+        var inEurope = new DynamoDbSweepLease(server.Client, table, timeProvider: null, region: "eu-west-1");
+        var inVirginia = new DynamoDbSweepLease(server.Client, table, timeProvider: null, region: "us-east-1");
+
+        (await inEurope.TryTakeAsync("a", TimeSpan.FromMinutes(2), seen: null, Wall, default)).Should().NotBeNull();
+        (await inVirginia.TryTakeAsync("b", TimeSpan.FromMinutes(2), seen: null, Wall, default)).Should().NotBeNull("a Region's lease is written only in its own replica, never raced from another");
+
+        (await RawAsync(table, DynamoDbSweepLease.Key + "@eu-west-1"))["lease_owner"].S.Should().Be("a");
+        (await RawAsync(table, DynamoDbSweepLease.Key + "@us-east-1"))["lease_owner"].S.Should().Be("b");
+        (await RawAsync(table)).Should().BeNullOrEmpty("the lease of a table of one Region is not taken");
+    }
+
+    private async Task<Dictionary<string, AttributeValue>> RawAsync(string table, string key = DynamoDbSweepLease.Key) => (await server.Client.GetItemAsync(new GetItemRequest
     {
         TableName = table,
-        Key = new() { ["id"] = new AttributeValue { S = DynamoDbSweepLease.Key } },
+        Key = new() { ["id"] = new AttributeValue { S = key } },
         ConsistentRead = true,
     })).Item;
 }
