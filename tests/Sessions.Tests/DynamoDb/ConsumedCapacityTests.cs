@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Sessions.Tests.DynamoDb;
 
 /// <summary>
@@ -49,6 +51,53 @@ public abstract class ConsumedCapacityTests(DynamoDbServerFixture server, ITestO
         {
             touch.TableUnits.Should().Be(1.0, "the item stays under 1 KB");
             touch.IndexUnits.Should().BeEmpty();
+        }
+    }
+
+    [Fact]
+    public async Task Touch_on_a_global_table_with_home_Regions_is_still_one_request_and_one_write_unit_in_the_sessions_home()
+    {
+        var table = await server.CreateTableAsync();
+        var meter = server.CreateCapacityMeteringClient();
+        var options = Options.Create(new DynamoDbSessionStoreOptions { TableName = table, Region = "us-east-1", GlobalTableRegions = ["eu-west-1", "us-east-1"] });
+        var store = DynamoDbSessionStore.ForGlobalTable(meter, new Dictionary<string, IAmazonDynamoDB> { ["eu-west-1"] = server.Client }, options, _time);
+        var session = await store.CreateAsync(NewSession());
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.TouchAsync(session.Id))));
+
+        var touch = await MeasureAsync(meter, () => store.TouchAsync(session.Id));
+
+        var item = (await server.Client.GetItemAsync(new GetItemRequest { TableName = table, Key = SessionItem.Key(session.Id), ConsistentRead = true })).Item;
+        item[SessionItem.HomeRegion].S.Should().Be("us-east-1");
+        var bodies = new RequestBodies();
+        var sizing = server.CreateClient(bodies);
+        await TestStores.DynamoDb(sizing, table, _time).TouchAsync(session.Id);
+        await DynamoDbSessionStore.ForGlobalTable(sizing, new Dictionary<string, IAmazonDynamoDB> { ["eu-west-1"] = server.Client }, options, _time).TouchAsync(session.Id);
+        var first = Options.Create(new DynamoDbSessionStoreOptions { TableName = table, Region = "eu-west-1", GlobalTableRegions = ["eu-west-1", "us-east-1"] });
+        var inFirst = DynamoDbSessionStore.ForGlobalTable(sizing, new Dictionary<string, IAmazonDynamoDB> { ["us-east-1"] = server.Client }, first, _time);
+        await inFirst.TouchAsync((await inFirst.CreateAsync(NewSession())).Id);
+        bodies.Sizes.Should().HaveCount(3, "each Touch in the session's home is one request");
+        output.WriteLine($"home Regions: a Touch in the session's home costs {touch}; its request is {bodies.Sizes[1]} B "
+            + $"({bodies.Sizes[2]} B in the first Region, which also homes sessions that name none) against {bodies.Sizes[0]} B on a table of one Region");
+        if ((await server.CapabilitiesAsync()).ReportsIndexCapacity)
+        {
+            touch.TableUnits.Should().Be(1.0, "the home guard is a condition on the item, and the item with its home and 16 writer slots stays under 1 KB");
+            touch.IndexUnits.Should().BeEmpty();
+        }
+    }
+
+    /// <summary>Records the size of each UpdateItem body sent through it.</summary>
+    private sealed class RequestBodies : DelegatingHandler
+    {
+        public List<long> Sizes { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (CountingHandler.OperationOf(request) == "UpdateItem" && request.Content is { } content)
+            {
+                Sizes.Add((await content.ReadAsByteArrayAsync(cancellationToken)).Length);
+            }
+
+            return await base.SendAsync(request, cancellationToken);
         }
     }
 
