@@ -28,6 +28,9 @@ public static class SessionTableMigration
     private const int MaxAttempts = 3;
     private const int MaxConcurrentWrites = 8;
 
+    /// <summary>A rewrite another Region's write to the item refused (MRSC) is sent again, as the store's writes are.</summary>
+    private static readonly ReplicatedWriteRetry ConflictRetry = new(TimeProvider.System);
+
     /// <summary>The attributes the library reads; the rewrite of an item holds only while all of them are as read.</summary>
     private static readonly string[] Known =
     [
@@ -138,7 +141,7 @@ public static class SessionTableMigration
             request.Key = SessionItem.Key(id);
             try
             {
-                await SendAsync(tableName, id, () => client.UpdateItemAsync(request, cancellationToken)).ConfigureAwait(false);
+                await SendAsync(tableName, id, () => ConflictRetry.SendAsync(c => client.UpdateItemAsync(request, c), cancellationToken)).ConfigureAwait(false);
                 return (Outcome.Migrated, changed);
             }
             catch (SessionStoreException ex) when (ex.InnerException is ConditionalCheckFailedException)
@@ -301,6 +304,10 @@ public static class SessionTableMigration
         try
         {
             return await send().ConfigureAwait(false);
+        }
+        catch (ReplicatedWriteConflictException conflict)
+        {
+            throw (SessionStoreException)DynamoDbFaults.Map(tableName, Operation, id, conflict)!;
         }
         catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or TimeoutException)
         {

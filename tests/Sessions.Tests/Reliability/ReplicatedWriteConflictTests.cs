@@ -153,6 +153,32 @@ public abstract class ReplicatedWriteConflictTests(DynamoDbServerFixture server,
         }
     }
 
+    [Fact]
+    public async Task A_migration_rewrite_is_sent_again_on_a_conflict_and_one_that_never_clears_is_reported_failed_unwritten()
+    {
+        var table = await server.CreateTableAsync();
+        var (clears, stuck) = ("0000000000c1ea25", "00000000057ac0c0");
+        foreach (var id in new[] { clears, stuck })
+        {
+            await GoWrittenItems.PutAsync(server.Client, table, GoWrittenItems.Active(id, "u", "p", "i", "2038-03-01T10:00:00.5+02:00", "2038-03-02T10:00:00+02:00"));
+        }
+
+        var faults = new ScriptedFaultHandler(attempt => attempt.Operation == "UpdateItem"
+            && (attempt.Body.Contains(stuck, StringComparison.Ordinal) || attempt.Attempt < ReplicatedWriteRetry.MaxAttempts)
+            ? WireFault.ReplicatedWriteConflict
+            : WireFault.None);
+        var client = RetryingClient.Create(server, RetryingClient.Chain(faults), maxErrorRetry: 0);
+        _clients.Add(client);
+
+        var run = await SessionTableMigration.MigrateAsync(client, table);
+
+        (run.Migrated, run.Failed).Should().Be((1, 1));
+        run.Failures[stuck].Should().BeOfType<SessionWriteConflictException>().Which.InnerException.Should().BeOfType<Amazon.DynamoDBv2.Model.ReplicatedWriteConflictException>();
+        faults.Attempts.Count(a => a.Operation == "UpdateItem" && a.Body.Contains(stuck, StringComparison.Ordinal)).Should().Be(ReplicatedWriteRetry.MaxAttempts);
+        (await GoWrittenItems.RawAsync(server.Client, table, stuck)).Should().NotContainKey(SessionItem.Version, "nothing was written");
+        (await GoWrittenItems.RawAsync(server.Client, table, clears))[SessionItem.Version].N.Should().Be("1");
+    }
+
     private DynamoDbSessionStore StoreOn(ScriptedFaultHandler faults, TimeProvider clock, int maxErrorRetry = 0)
     {
         var client = RetryingClient.Create(server, RetryingClient.Chain(faults), maxErrorRetry);
