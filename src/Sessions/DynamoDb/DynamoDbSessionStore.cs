@@ -31,6 +31,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     private readonly IAmazonDynamoDB _client;
     private readonly string _tableName;
     private readonly SessionRequests _requests;
+    /// <summary>This store's Region's replica; its <see cref="Replica.Region"/> is <see langword="null"/> on a table of one Region, where nothing is routed.</summary>
     private readonly Replica _local;
     private readonly Replica[] _others;
     private readonly string? _firstRegion;
@@ -168,14 +169,14 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     {
         SessionArguments.ThrowIfInvalidId(id);
         return _instrumentation.RunAsync(SessionStoreOperations.Get, id, async ct =>
-            await (_others.Length == 0 ? ReadAsync(id, ct) : ReadAtHomeAsync(id, ct)).ConfigureAwait(false) ?? throw new SessionNotFoundException(id), cancellationToken);
+            await (_local.Region is null ? ReadAsync(id, ct) : ReadAtHomeAsync(id, ct)).ConfigureAwait(false) ?? throw new SessionNotFoundException(id), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<ServerSession> UpdateAsync(ServerSession session, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidSession(session);
-        return _instrumentation.RunAsync(SessionStoreOperations.Update, session.Id, ct => _others.Length == 0
+        return _instrumentation.RunAsync(SessionStoreOperations.Update, session.Id, ct => _local.Region is null
             ? UpdateAtAsync(_local, session, ct)
             : RoutedAsync(SessionStoreOperations.Update, session.Id, target => UpdateAtAsync(target, session, ct)), cancellationToken);
     }
@@ -226,7 +227,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         SessionArguments.ThrowIfInvalidId(id);
         return _instrumentation.RunAsync(SessionStoreOperations.Delete, id, async ct =>
         {
-            if (_others.Length == 0)
+            if (_local.Region is null)
             {
                 var request = _requests.Delete(id);
                 await _writes.SendAsync(c => _client.DeleteItemAsync(request, c), ct).ConfigureAwait(false);
@@ -266,7 +267,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public Task TouchAsync(string id, CancellationToken cancellationToken = default)
     {
         SessionArguments.ThrowIfInvalidId(id);
-        return _instrumentation.RunAsync(SessionStoreOperations.Touch, id, ct => _others.Length == 0
+        return _instrumentation.RunAsync(SessionStoreOperations.Touch, id, ct => _local.Region is null
             ? TouchAtAsync(_local, id, ct)
             : RoutedAsync(SessionStoreOperations.Touch, id, target => TouchAtAsync(target, id, ct)), cancellationToken);
     }
@@ -339,7 +340,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     private Task<ServerSession> TransitionAsync(
         string operation, string id, Func<SessionRequests, DateTimeOffset, WriteSlots.WriteSlot, UpdateItemRequest> transition, Func<ServerSession?, SessionStoreException?> refuse,
         CancellationToken cancellationToken) =>
-        _instrumentation.RunAsync(operation, id, ct => _others.Length == 0
+        _instrumentation.RunAsync(operation, id, ct => _local.Region is null
             ? TransitionAtAsync(_local, operation, id, transition, refuse, ct)
             : RoutedAsync(operation, id, target => TransitionAtAsync(target, operation, id, transition, refuse, ct)), cancellationToken);
 

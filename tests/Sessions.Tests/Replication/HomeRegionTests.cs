@@ -200,6 +200,24 @@ public sealed class HomeRegionTests(TwoRegionServers servers, ITestOutputHelper 
         (await sim.LocalReader(B).GetAsync(foreign.Id)).Should().Be(foreign, "a session homed in a Region the store does not know is left as it is");
     }
 
+    [Fact]
+    public async Task A_store_whose_list_names_only_its_own_Region_writes_no_session_homed_elsewhere()
+    {
+        await using var sim = await StartAsync();
+        var inB = await sim.B.CreateAsync(Start("i-b"));
+        await sim.Replicator.WaitUntilQuiescentAsync();
+        var alone = DynamoDbSessionStore.ForGlobalTable(
+            sim.Replicator.CreateClient(A), new Dictionary<string, IAmazonDynamoDB>(),
+            Options.Create(new DynamoDbSessionStoreOptions { TableName = sim.Replicator.TableName, Region = RegionA, GlobalTableRegions = [RegionA] }), _time);
+
+        var refused = await alone.Invoking(a => a.TouchAsync(inB.Id)).Should().ThrowAsync<SessionStoreException>();
+        refused.Which.Message.Should().Contain($"'{RegionB}'");
+        await alone.Invoking(a => a.RevokeAsync(inB.Id, "ops@example.com", "test")).Should().ThrowAsync<SessionStoreException>();
+        (await alone.GetAsync(inB.Id)).Should().Be(inB, "a Get of a session homed in a Region the store does not know reads this Region's replica");
+        await sim.Replicator.WaitUntilQuiescentAsync();
+        sim.Replicator.Counts.CapturedInA.Should().Be(0);
+    }
+
     /// <summary>
     /// Touch storms in both Regions on sessions of both homes, revocations, Updates and Expires from either Region, and the
     /// Regions cut off from each other and healed, with replication delayed: after quiescence every acknowledged revocation
