@@ -21,6 +21,7 @@ public sealed partial class DynamoDbSessionStore
         var candidates = new Queue<Replica>();
         candidates.Enqueue(_local);
         SessionNotFoundException? missing = null;
+        List<Replica>? without = null;
         while (candidates.TryDequeue(out var target))
         {
             if (visited.Contains(target))
@@ -40,6 +41,12 @@ public sealed partial class DynamoDbSessionStore
                         $"Session '{id}' is homed in Region '{VisibleText.Escape(elsewhere.Home)}', which is not one of the store's Regions "
                         + $"({string.Join(", ", RegionNames())}); it was not written. Add that Region to GlobalTableRegions if the table has a replica there.",
                         id, operation, _tableName, innerException: null);
+                if (without?.Contains(home) == true)
+                {
+                    // Its home holds it no more (deleted there); the deletion has not reached the Region that named it.
+                    throw missing!;
+                }
+
                 if (visited.Contains(home))
                 {
                     throw new SessionStoreException(
@@ -54,6 +61,7 @@ public sealed partial class DynamoDbSessionStore
             {
                 // Not (yet) in this Region's replica: it may have been created in another Region a moment ago.
                 missing = notFound;
+                (without ??= []).Add(target);
                 if (target == _local)
                 {
                     foreach (var other in _others)

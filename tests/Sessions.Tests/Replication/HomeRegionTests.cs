@@ -112,6 +112,24 @@ public sealed class HomeRegionTests(TwoRegionServers servers, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_session_deleted_in_its_home_is_not_found_although_the_other_Region_still_holds_it()
+    {
+        await using var sim = await StartAsync();
+        var created = await sim.A.CreateAsync(Start("i-a"));
+        await sim.Replicator.WaitUntilQuiescentAsync();
+        await sim.Replicator.PauseAsync(from: A);
+        await sim.A.DeleteAsync(created.Id);
+
+        (await sim.LocalReader(B).GetAsync(created.Id)).Should().Be(created, "the deletion has not reached B");
+        await sim.A.Invoking(a => a.TouchAsync(created.Id)).Should().ThrowAsync<SessionNotFoundException>("B's copy names A as its home, where it is gone");
+        await sim.A.Invoking(a => a.GetAsync(created.Id)).Should().ThrowAsync<SessionNotFoundException>();
+        await sim.B.Invoking(b => b.TouchAsync(created.Id)).Should().ThrowAsync<SessionNotFoundException>();
+        sim.Replicator.Resume(from: A);
+        await sim.Replicator.WaitUntilQuiescentAsync();
+        sim.Replicator.Counts.CapturedInB.Should().Be(0);
+    }
+
+    [Fact]
     public async Task While_a_Region_is_cut_off_each_Region_serves_only_its_own_sessions_and_a_revocation_that_cannot_reach_the_home_is_refused()
     {
         await using var sim = await StartAsync();
