@@ -23,8 +23,12 @@ namespace Sessions.DynamoDb;
 /// </remarks>
 public sealed partial class DynamoDbSessionStore : ISessionStore
 {
-    /// <summary>How many times Touch sends its write: once for a stored-form item, then again for each judgement in code.</summary>
-    private const int MaxTouchAttempts = 3;
+    /// <summary>
+    /// How many times Touch sends its write (once for a stored-form item, then again for each judgement in code); Create,
+    /// Revoke and Expire send theirs again only when the item that refused it had changed when read (created or deleted
+    /// in between, where the server does not return the item with the refusal).
+    /// </summary>
+    private const int MaxWriteAttempts = 3;
 
     private static readonly string ActiveStatus = SessionStatus.Active.ToStorageString();
 
@@ -142,24 +146,39 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         return _instrumentation.RunAsync(SessionStoreOperations.Create, stored.Id, async ct =>
         {
             using var slot = _slots.Acquire(stored.Id);
-            try
+            var request = _requests.Create(stored, slot);
+            for (var attempt = 1; ; attempt++)
             {
-                var request = _requests.Create(stored, slot);
-                await _writes.SendAsync(c => _client.PutItemAsync(request, c), ct).ConfigureAwait(false);
-                return stored;
-            }
-            catch (ConditionalCheckFailedException failed)
-            {
-                // The SDK's retry of a put that was applied but whose answer was lost finds its own slot number: that is
-                // success; so is the very same session written by an earlier call (a caller's retry).
-                var old = await OldRawItemAsync(_local, SessionStoreOperations.Create, stored.Id, failed, ct, anyHome: true).ConfigureAwait(false);
-                if (WriteSlots.Holds(old, slot))
+                try
                 {
+                    await _writes.SendAsync(c => _client.PutItemAsync(request, c), ct).ConfigureAwait(false);
                     return stored;
                 }
+                catch (ConditionalCheckFailedException failed)
+                {
+                    // The SDK's retry of a put that was applied but whose answer was lost finds its own slot number: that is
+                    // success; so is the very same session written by an earlier call (a caller's retry).
+                    var old = await OldRawItemAsync(_local, SessionStoreOperations.Create, stored.Id, failed, ct, anyHome: true).ConfigureAwait(false);
+                    if (WriteSlots.Holds(old, slot))
+                    {
+                        return stored;
+                    }
 
-                var existing = old is null ? null : SessionItem.FromItem(old);
-                return SessionRules.IsCreated(existing, stored) ? existing : throw new SessionAlreadyExistsException(stored.Id);
+                    if (old is not null)
+                    {
+                        var existing = SessionItem.FromItem(old);
+                        return SessionRules.IsCreated(existing, stored) ? existing : throw new SessionAlreadyExistsException(stored.Id);
+                    }
+
+                    // Where the server does not return the item that refused the put (dynalite), it was read afterwards and
+                    // was gone: deleted in between. Neither answer can be judged from a session that is no more, so put again.
+                    if (attempt == MaxWriteAttempts)
+                    {
+                        throw new SessionStoreException(
+                            $"Session '{stored.Id}' was created and deleted by others during each of {MaxWriteAttempts} Create attempts; it was not created.",
+                            stored.Id, SessionStoreOperations.Create, _tableName, innerException: null);
+                    }
+                }
             }
         }, cancellationToken);
     }
@@ -303,10 +322,10 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
                     throw refused;
                 }
 
-                if (attempt == MaxTouchAttempts)
+                if (attempt == MaxWriteAttempts)
                 {
                     throw new SessionStoreException(
-                        $"Session '{id}' changed during each of {MaxTouchAttempts} Touch attempts; it was not served.", id, SessionStoreOperations.Touch, _tableName, innerException: null);
+                        $"Session '{id}' changed during each of {MaxWriteAttempts} Touch attempts; it was not served.", id, SessionStoreOperations.Touch, _tableName, innerException: null);
                 }
 
                 // Active and not past its true ExpiresAt: touch it while it still holds the ExpiresAt judged, and
@@ -349,35 +368,47 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         Func<ServerSession?, SessionStoreException?> refuse, CancellationToken ct)
     {
         using var slot = _slots.Acquire(id);
-        var request = transition(target.Requests, _timeProvider.GetUtcNow(), slot);
-        var write = await TryUpdateAsync(target, operation, id, request, ct).ConfigureAwait(false);
-        if (write.Written is null && !WriteSlots.Holds(write.Old, slot) && HasMalformedVersion(write.Old))
+        for (var attempt = 1; ; attempt++)
         {
-            write = await TryUpdateAsync(target, operation, id, target.Requests.ResettingVersion(request), ct).ConfigureAwait(false);
-        }
+            var request = transition(target.Requests, _timeProvider.GetUtcNow(), slot);
+            var write = await TryUpdateAsync(target, operation, id, request, ct).ConfigureAwait(false);
+            if (write.Written is null && !WriteSlots.Holds(write.Old, slot) && HasMalformedVersion(write.Old))
+            {
+                write = await TryUpdateAsync(target, operation, id, target.Requests.ResettingVersion(request), ct).ConfigureAwait(false);
+            }
 
-        if (write.Written is { } written)
-        {
-            return written;
-        }
+            if (write.Written is { } written)
+            {
+                return written;
+            }
 
-        if (WriteSlots.Holds(write.Old, slot))
-        {
-            // This very transition was applied by an attempt whose answer was lost; a terminal item changes no more.
-            return SessionItem.FromItem(write.Old!);
-        }
+            if (WriteSlots.Holds(write.Old, slot))
+            {
+                // This very transition was applied by an attempt whose answer was lost; a terminal item changes no more.
+                return SessionItem.FromItem(write.Old!);
+            }
 
-        var stored = write.Old is null ? null : SessionItem.FromItem(write.Old);
-        if (refuse(stored) is { } refused)
-        {
-            throw refused;
-        }
+            var stored = write.Old is null ? null : SessionItem.FromItem(write.Old);
+            if (refuse(stored) is { } refused)
+            {
+                throw refused;
+            }
 
-        // Not refused and no longer Active: the stored copy holds this very call's transition, applied by an
-        // earlier attempt whose answer was lost.
-        return stored is { Status: not SessionStatus.Active }
-            ? stored
-            : throw new SessionStoreException($"Session '{id}' is Active, yet the {operation} condition failed.", id, operation, _tableName, innerException: null);
+            if (stored is { Status: not SessionStatus.Active })
+            {
+                // Not refused and no longer Active: the stored copy holds this very call's transition, applied by an
+                // earlier attempt whose answer was lost.
+                return stored;
+            }
+
+            // Active, yet the condition failed: where the server does not return the item that refused the write (dynalite),
+            // it was read afterwards and had been created (again) in between. Send the transition again.
+            if (attempt == MaxWriteAttempts)
+            {
+                throw new SessionStoreException(
+                    $"Session '{id}' was created by others during each of {MaxWriteAttempts} {operation} attempts; it was not changed.", id, operation, _tableName, innerException: null);
+            }
+        }
     }
 
     /// <summary>

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Options;
+
+namespace Sessions.Tests.Reliability;
+
+/// <summary>
+/// A refused write that the server answers without the old item (dynalite ignores <c>ReturnValuesOnConditionCheckFailure</c>;
+/// either server has none to return when the item is missing) is judged from a read made afterwards, and another caller may change the session in between. The store answers what
+/// the read shows as if the call had been made at that moment, or writes again where the read shows a state the write
+/// would not have been refused in. Found by the linearizability tests: a Create refused by a session that was then deleted
+/// answered "already exists" for a session neither there nor different. Here the change is made deterministically, by a
+/// handler that deletes the session just before the store's read reaches the server.
+/// </summary>
+public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2037, 6, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
+    private string _table = null!;
+    private DynamoDbSessionStore _setup = null!;
+
+    public async Task InitializeAsync()
+    {
+        _table = await server.SharedTableAsync();
+        _setup = StoreOn(server.Client);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Create_refused_by_the_same_session_that_is_deleted_before_the_refusal_is_judged_creates_it()
+    {
+        var session = NewSession();
+        var first = await _setup.CreateAsync(session);
+        var counting = new CountingHandler();
+        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new BeforeFirst("GetItem", () => _setup.DeleteAsync(session.Id)))));
+
+        var created = await store.CreateAsync(session);
+
+        created.Should().Be(first, "the same session, Version 1, whether found or written again");
+        (await _setup.GetAsync(session.Id)).Should().Be(first);
+        if ((await server.CapabilitiesAsync()).ReturnsOldItemOnConditionFailure)
+        {
+            counting.Snapshot().Should().Equal(new Dictionary<string, int> { ["PutItem"] = 1 }, "the refusal carried the session: it is recognised as created, in one request");
+        }
+        else
+        {
+            counting.Snapshot().Should().Equal(new Dictionary<string, int> { ["PutItem"] = 2, ["GetItem"] = 1 }, "the read found it gone, so it was put again");
+        }
+    }
+
+    [Fact]
+    public async Task Create_refused_by_another_session_that_is_deleted_before_the_refusal_is_judged_creates_it_or_is_refused_by_what_was_there()
+    {
+        var session = NewSession();
+        var other = await _setup.CreateAsync(session with { User = $"mallory-{_tag}" });
+        var store = StoreOn(server.CreateClient(new BeforeFirst("GetItem", () => _setup.DeleteAsync(session.Id))));
+
+        if ((await server.CapabilitiesAsync()).ReturnsOldItemOnConditionFailure)
+        {
+            await store.Invoking(s => s.CreateAsync(session)).Should().ThrowAsync<SessionAlreadyExistsException>("the refusal named the session that was there");
+            (await _setup.GetAsync(session.Id)).Should().Be(other);
+        }
+        else
+        {
+            (await store.CreateAsync(session)).Should().Be(session with { Version = 1 }, "after the other was deleted, the id was free");
+            (await _setup.GetAsync(session.Id)).Should().Be(session with { Version = 1 });
+        }
+    }
+
+    [Fact]
+    public async Task Revoke_refused_because_the_session_was_not_there_yet_revokes_it_when_it_is_created_before_the_refusal_is_judged()
+    {
+        var session = NewSession();
+        var counting = new CountingHandler();
+        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new BeforeFirst("GetItem", () => _setup.CreateAsync(session)))));
+
+        var revoked = await store.RevokeAsync(session.Id, "ops", "leak");
+
+        revoked.Should().Be(session.Revoke("ops", "leak", _time.GetUtcNow()) with { Version = 2 }, "the read found it created, Active, so it was revoked");
+        (await _setup.GetAsync(session.Id)).Should().Be(revoked);
+        counting.Snapshot().Should().Equal(
+            new Dictionary<string, int> { ["UpdateItem"] = 2, ["GetItem"] = 1 }, "a refusal of a missing item carries no item on either server, so the store reads");
+    }
+
+    private ServerSession NewSession()
+    {
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        return ServerSession.Start($"alice-{_tag}", $"prod-{_tag}", $"i-{_tag}", "svc", TimeSpan.FromHours(1), _time.GetUtcNow());
+    }
+
+    private DynamoDbSessionStore StoreOn(IAmazonDynamoDB client) =>
+        new(client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
+
+    /// <summary>Runs <paramref name="change"/> to its end before the first request of <paramref name="operation"/> goes on to the server.</summary>
+    private sealed class BeforeFirst(string operation, Func<Task> change) : DelegatingHandler
+    {
+        private int _seen;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (CountingHandler.OperationOf(request) == operation && Interlocked.Increment(ref _seen) == 1)
+            {
+                await change();
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+}
+
+public sealed class FallbackReadRaceTestsOnDynalite(DynaliteFixture server) : FallbackReadRaceTests(server), IClassFixture<DynaliteFixture>;
+
+public sealed class FallbackReadRaceTestsOnDynamoDbLocal(DynamoDbLocalFixture server) : FallbackReadRaceTests(server), IClassFixture<DynamoDbLocalFixture>;
