@@ -32,14 +32,21 @@ public sealed class InMemorySessionStore : ISessionStore
         var created = SessionRules.Created(session);
         return Run(SessionStoreOperations.Create, created.Id, () =>
         {
-            if (_sessions.TryAdd(created.Id, new Slot(created)))
+            var slot = new Slot(created);
+            while (true)
             {
-                return created;
-            }
+                if (_sessions.TryAdd(created.Id, slot))
+                {
+                    return created;
+                }
 
-            // A repeated Create of the very same session (a retry) returns the stored copy; any other session is refused.
-            var stored = Read(created.Id);
-            return SessionRules.IsCreated(stored, created) ? stored! : throw new SessionAlreadyExistsException(created.Id);
+                // A repeated Create of the very same session (a retry) returns the stored copy; any other session is
+                // refused. One deleted since the add was refused leaves the id free: add again.
+                if (Read(created.Id) is { } stored)
+                {
+                    return SessionRules.IsCreated(stored, created) ? stored : throw new SessionAlreadyExistsException(created.Id);
+                }
+            }
         }, cancellationToken);
     }
 

@@ -64,6 +64,42 @@ public abstract partial class SessionStoreConformanceTests
         (await Store.GetAsync(original.Id)).Should().Be(original);
     }
 
+    [Fact]
+    public async Task Create_racing_Deletes_of_the_very_same_session_always_returns_it_and_never_says_it_exists()
+    {
+        // Only this session ever holds the id, so whether a Create finds it there or writes it anew, it is the answer: a
+        // refusal judged after a Delete removed what refused it must not become "already exists".
+        var session = NewSession();
+        var creates = 0;
+        var deletes = 0;
+        using var stop = new CancellationTokenSource();
+        var deleter = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Store.DeleteAsync(session.Id);
+                deletes++;
+            }
+        });
+
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, CreateDeleteRaceRounds), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (_, ct) =>
+            {
+                (await Store.CreateAsync(session, ct)).Should().Be(session with { Version = 1 });
+                Interlocked.Increment(ref creates);
+            });
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await deleter;
+        }
+
+        creates.Should().Be(CreateDeleteRaceRounds);
+        deletes.Should().BePositive("the Deletes ran alongside");
+    }
+
     [Theory]
     [InlineData(SessionStatus.Revoked)]
     [InlineData(SessionStatus.Expired)]

@@ -34,6 +34,9 @@ public abstract partial class SessionStoreConformanceTests
     /// <summary>Creates the store under test on <paramref name="timeProvider"/>.</summary>
     protected abstract ISessionStore CreateStore(TimeProvider timeProvider);
 
+    /// <summary>Gets how many Creates race the Deletes in the create/delete race: enough to meet the race on this store.</summary>
+    protected virtual int CreateDeleteRaceRounds => 200;
+
     protected string User(string name = "alice") => $"{name}-{Tag}";
 
     protected string Profile(string name = "prod") => $"{name}-{Tag}";
