@@ -368,9 +368,11 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         Func<ServerSession?, SessionStoreException?> refuse, CancellationToken ct)
     {
         using var slot = _slots.Acquire(id);
+
+        // One request for every attempt: the call's instant is when it was made, as for Touch and Update.
+        var request = transition(target.Requests, _timeProvider.GetUtcNow(), slot);
         for (var attempt = 1; ; attempt++)
         {
-            var request = transition(target.Requests, _timeProvider.GetUtcNow(), slot);
             var write = await TryUpdateAsync(target, operation, id, request, ct).ConfigureAwait(false);
             if (write.Written is null && !WriteSlots.Holds(write.Old, slot) && HasMalformedVersion(write.Old))
             {

@@ -71,11 +71,17 @@ public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsy
     {
         var session = NewSession();
         var counting = new CountingHandler();
-        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new BeforeFirst("GetItem", () => _setup.CreateAsync(session)))));
+        var made = _time.GetUtcNow();
+        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new BeforeFirst("GetItem", () =>
+        {
+            _time.Advance(TimeSpan.FromSeconds(3));
+            return _setup.CreateAsync(session);
+        }))));
 
         var revoked = await store.RevokeAsync(session.Id, "ops", "leak");
 
-        revoked.Should().Be(session.Revoke("ops", "leak", _time.GetUtcNow()) with { Version = 2 }, "the read found it created, Active, so it was revoked");
+        revoked.Should().Be(
+            session.Revoke("ops", "leak", made) with { Version = 2 }, "the read found it created, Active, so it was revoked, at the instant the call was made");
         (await _setup.GetAsync(session.Id)).Should().Be(revoked);
         counting.Snapshot().Should().Equal(
             new Dictionary<string, int> { ["UpdateItem"] = 2, ["GetItem"] = 1 }, "a refusal of a missing item carries no item on either server, so the store reads");
