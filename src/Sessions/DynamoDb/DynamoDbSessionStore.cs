@@ -24,8 +24,8 @@ namespace Sessions.DynamoDb;
 public sealed partial class DynamoDbSessionStore : ISessionStore
 {
     /// <summary>
-    /// How many times Touch sends its write (once for a stored-form item, then again for each judgement in code); Create,
-    /// Revoke and Expire send theirs again only when the item that refused it had changed when read (created or deleted
+    /// How many times a write is sent: Touch and Update once for a stored-form item, then again for each judgement in
+    /// code; Create, Revoke and Expire again only when the item that refused it had changed when read (created or deleted
     /// in between, where the server does not return the item with the refusal).
     /// </summary>
     private const int MaxWriteAttempts = 3;
@@ -207,37 +207,37 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         // that it still holds the very timestamps judged.
         var now = _timeProvider.GetUtcNow();
         using var slot = _slots.Acquire(session.Id);
-        var first = await TryUpdateAsync(target, SessionStoreOperations.Update, session.Id, target.Requests.Update(session, now, slot), ct).ConfigureAwait(false);
-        if (first.Written is { } written)
+        var request = target.Requests.Update(session, now, slot);
+        for (var attempt = 1; ; attempt++)
         {
-            return written;
-        }
+            var write = await TryUpdateAsync(target, SessionStoreOperations.Update, session.Id, request, ct).ConfigureAwait(false);
+            if (write.Written is { } written)
+            {
+                return written;
+            }
 
-        var old = first.Old;
-        if (WriteSlots.Holds(old, slot))
-        {
-            return Applied(session, old!, now);
-        }
+            if (WriteSlots.Holds(write.Old, slot))
+            {
+                return Applied(session, write.Old!, now);
+            }
 
-        var stored = old is null ? null : SessionItem.FromItem(old);
-        if (SessionRules.RefuseUpdate(session, stored, now) is { } refused)
-        {
-            throw refused;
-        }
+            var stored = write.Old is null ? null : SessionItem.FromItem(write.Old);
+            if (SessionRules.RefuseUpdate(session, stored, now) is { } refused)
+            {
+                throw refused;
+            }
 
-        var second = await TryUpdateAsync(target, SessionStoreOperations.Update, session.Id, target.Requests.UpdateJudged(session, now, old!, slot), ct).ConfigureAwait(false);
-        if (second.Written is { } rewritten)
-        {
-            return rewritten;
-        }
+            // Nothing refuses it: the item is in another form, or changed its form since it was judged (a Touch stores
+            // ExpiresAt in the stored form), or was created after the refusal. Write on condition that it still holds
+            // the timestamps judged now.
+            if (attempt == MaxWriteAttempts)
+            {
+                throw new SessionStoreException(
+                    $"Session '{session.Id}' changed during each of {MaxWriteAttempts} Update attempts; it was not updated.", session.Id, SessionStoreOperations.Update, _tableName, innerException: null);
+            }
 
-        if (WriteSlots.Holds(second.Old, slot))
-        {
-            return Applied(session, second.Old!, now);
+            request = target.Requests.UpdateJudged(session, now, write.Old!, slot);
         }
-
-        stored = second.Old is null ? null : SessionItem.FromItem(second.Old);
-        throw SessionRules.RefuseUpdate(session, stored, now) ?? new SessionConcurrencyException(session.Id, session.Version, stored!.Version);
     }
 
     /// <inheritdoc />

@@ -186,6 +186,22 @@ public sealed class ConditionFailureClassificationTests
         _client.VerifyNoOtherCalls();
     }
 
+    [Fact]
+    public async Task Update_of_an_item_that_changes_under_every_attempt_fails_after_three_writes_and_is_not_called_a_conflict()
+    {
+        var item = SessionItem.ToItem(_session, TimeSpan.FromHours(1));
+        item[SessionItem.ExpiresAt] = SessionItem.S(GoWrittenItems.Rfc3339Nano(_session.ExpiresAt, TimeSpan.FromHours(2)));
+        _client.Setup(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ConditionalCheckFailedException("refused") { Item = item });
+
+        var error = (await FluentActions.Awaiting(() => _store.UpdateAsync(_session with { SourceIdentity = "x" })).Should().ThrowAsync<SessionStoreException>()).Which;
+
+        error.Should().BeOfType<SessionStoreException>("the stored version is the one given: it is no conflict");
+        error.Message.Should().Contain("changed during each of 3 Update attempts");
+        _client.Verify(c => c.UpdateItemAsync(It.IsAny<UpdateItemRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(3));
+        _client.VerifyNoOtherCalls();
+    }
+
     [Theory]
     [InlineData("NULL")]
     [InlineData("string")]

@@ -31,7 +31,7 @@ public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsy
         var session = NewSession();
         var first = await _setup.CreateAsync(session);
         var counting = new CountingHandler();
-        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new BeforeFirst("GetItem", () => _setup.DeleteAsync(session.Id)))));
+        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new Before("GetItem", 1, () => _setup.DeleteAsync(session.Id)))));
 
         var created = await store.CreateAsync(session);
 
@@ -52,7 +52,7 @@ public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsy
     {
         var session = NewSession();
         var other = await _setup.CreateAsync(session with { User = $"mallory-{_tag}" });
-        var store = StoreOn(server.CreateClient(new BeforeFirst("GetItem", () => _setup.DeleteAsync(session.Id))));
+        var store = StoreOn(server.CreateClient(new Before("GetItem", 1, () => _setup.DeleteAsync(session.Id))));
 
         if ((await server.CapabilitiesAsync()).ReturnsOldItemOnConditionFailure)
         {
@@ -72,7 +72,7 @@ public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsy
         var session = NewSession();
         var counting = new CountingHandler();
         var made = _time.GetUtcNow();
-        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new BeforeFirst("GetItem", () =>
+        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new Before("GetItem", 1, () =>
         {
             _time.Advance(TimeSpan.FromSeconds(3));
             return _setup.CreateAsync(session);
@@ -87,6 +87,30 @@ public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsy
             new Dictionary<string, int> { ["UpdateItem"] = 2, ["GetItem"] = 1 }, "a refusal of a missing item carries no item on either server, so the store reads");
     }
 
+    [Fact]
+    public async Task Update_of_an_item_in_another_form_that_a_Touch_rewrites_between_its_writes_is_applied_not_called_a_conflict()
+    {
+        var id = SessionId.New();
+        var started = _time.GetUtcNow();
+        var plus2 = TimeSpan.FromHours(2);
+        await GoWrittenItems.PutAsync(server.Client, _table, GoWrittenItems.Active(
+            id, $"alice-{_tag}", $"prod-{_tag}", $"i-{_tag}", GoWrittenItems.Rfc3339Nano(started, plus2), GoWrittenItems.Rfc3339Nano(started.AddHours(1), plus2)));
+        var read = await _setup.GetAsync(id);
+        var counting = new CountingHandler();
+
+        // The Update's first write is refused (the timestamps are not in the stored form) and it judges them in code; before
+        // its second write arrives, a Touch stores ExpiresAt in the stored form, so that write is refused too.
+        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new Before("UpdateItem", 2, () => _setup.TouchAsync(id)))));
+
+        var updated = await store.UpdateAsync(read with { SourceIdentity = "svc-writer" });
+
+        updated.SourceIdentity.Should().Be("svc-writer");
+        updated.Version.Should().Be(read.Version + 1, "it was applied once, at the version it was judged on");
+        var stored = await _setup.GetAsync(id);
+        stored.Should().Be(updated with { RequestCount = 1, LastAccessAt = stored.LastAccessAt }, "the Touch and the Update both hold");
+        counting["UpdateItem"].Should().Be(3, "refused twice by a session nothing refuses, then written");
+    }
+
     private ServerSession NewSession()
     {
         _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -96,14 +120,14 @@ public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsy
     private DynamoDbSessionStore StoreOn(IAmazonDynamoDB client) =>
         new(client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
 
-    /// <summary>Runs <paramref name="change"/> to its end before the first request of <paramref name="operation"/> goes on to the server.</summary>
-    private sealed class BeforeFirst(string operation, Func<Task> change) : DelegatingHandler
+    /// <summary>Runs <paramref name="change"/> to its end before the <paramref name="nth"/> request of <paramref name="operation"/> goes on to the server.</summary>
+    private sealed class Before(string operation, int nth, Func<Task> change) : DelegatingHandler
     {
         private int _seen;
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (CountingHandler.OperationOf(request) == operation && Interlocked.Increment(ref _seen) == 1)
+            if (CountingHandler.OperationOf(request) == operation && Interlocked.Increment(ref _seen) == nth)
             {
                 await change();
             }
