@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Sessions.Tests.Reliability;
 
 /// <summary>
@@ -10,34 +8,23 @@ namespace Sessions.Tests.Reliability;
 /// answered "already exists" for a session neither there nor different. Here the change is made deterministically, by a
 /// handler that deletes the session just before the store's read reaches the server.
 /// </summary>
-public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsyncLifetime
+public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : SharedTableTests(server, new DateTimeOffset(2037, 6, 1, 0, 0, 0, TimeSpan.Zero))
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2037, 6, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
-    private string _table = null!;
-    private DynamoDbSessionStore _setup = null!;
-
-    public async Task InitializeAsync()
-    {
-        _table = await server.SharedTableAsync();
-        _setup = StoreOn(server.Client);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Create_refused_by_the_same_session_that_is_deleted_before_the_refusal_is_judged_creates_it()
     {
         var session = NewSession();
-        var first = await _setup.CreateAsync(session);
+        var first = await Setup.CreateAsync(session);
         var counting = new CountingHandler();
-        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new Before("GetItem", 1, () => _setup.DeleteAsync(session.Id)))));
+        var store = StoreOn(Server.CreateClient(RetryingClient.Chain(counting, new Before("GetItem", 1, () => Setup.DeleteAsync(session.Id)))));
 
         var created = await store.CreateAsync(session);
 
         created.Should().Be(first, "the same session, Version 1, whether found or written again");
-        (await _setup.GetAsync(session.Id)).Should().Be(first);
-        if ((await server.CapabilitiesAsync()).ReturnsOldItemOnConditionFailure)
+        (await Setup.GetAsync(session.Id)).Should().Be(first);
+        if ((await Server.CapabilitiesAsync()).ReturnsOldItemOnConditionFailure)
         {
             counting.Snapshot().Should().Equal(new Dictionary<string, int> { ["PutItem"] = 1 }, "the refusal carried the session: it is recognised as created, in one request");
         }
@@ -51,18 +38,18 @@ public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsy
     public async Task Create_refused_by_another_session_that_is_deleted_before_the_refusal_is_judged_creates_it_or_is_refused_by_what_was_there()
     {
         var session = NewSession();
-        var other = await _setup.CreateAsync(session with { User = $"mallory-{_tag}" });
-        var store = StoreOn(server.CreateClient(new Before("GetItem", 1, () => _setup.DeleteAsync(session.Id))));
+        var other = await Setup.CreateAsync(session with { User = $"mallory-{_tag}" });
+        var store = StoreOn(Server.CreateClient(new Before("GetItem", 1, () => Setup.DeleteAsync(session.Id))));
 
-        if ((await server.CapabilitiesAsync()).ReturnsOldItemOnConditionFailure)
+        if ((await Server.CapabilitiesAsync()).ReturnsOldItemOnConditionFailure)
         {
             await store.Invoking(s => s.CreateAsync(session)).Should().ThrowAsync<SessionAlreadyExistsException>("the refusal named the session that was there");
-            (await _setup.GetAsync(session.Id)).Should().Be(other);
+            (await Setup.GetAsync(session.Id)).Should().Be(other);
         }
         else
         {
             (await store.CreateAsync(session)).Should().Be(session with { Version = 1 }, "after the other was deleted, the id was free");
-            (await _setup.GetAsync(session.Id)).Should().Be(session with { Version = 1 });
+            (await Setup.GetAsync(session.Id)).Should().Be(session with { Version = 1 });
         }
     }
 
@@ -71,18 +58,18 @@ public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsy
     {
         var session = NewSession();
         var counting = new CountingHandler();
-        var made = _time.GetUtcNow();
-        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new Before("GetItem", 1, () =>
+        var made = Time.GetUtcNow();
+        var store = StoreOn(Server.CreateClient(RetryingClient.Chain(counting, new Before("GetItem", 1, () =>
         {
-            _time.Advance(TimeSpan.FromSeconds(3));
-            return _setup.CreateAsync(session);
+            Time.Advance(TimeSpan.FromSeconds(3));
+            return Setup.CreateAsync(session);
         }))));
 
         var revoked = await store.RevokeAsync(session.Id, "ops", "leak");
 
         revoked.Should().Be(
             session.Revoke("ops", "leak", made) with { Version = 2 }, "the read found it created, Active, so it was revoked, at the instant the call was made");
-        (await _setup.GetAsync(session.Id)).Should().Be(revoked);
+        (await Setup.GetAsync(session.Id)).Should().Be(revoked);
         counting.Snapshot().Should().Equal(
             new Dictionary<string, int> { ["UpdateItem"] = 2, ["GetItem"] = 1 }, "a refusal of a missing item carries no item on either server, so the store reads");
     }
@@ -91,34 +78,31 @@ public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : IAsy
     public async Task Update_of_an_item_in_another_form_that_a_Touch_rewrites_between_its_writes_is_applied_not_called_a_conflict()
     {
         var id = SessionId.New();
-        var started = _time.GetUtcNow();
+        var started = Time.GetUtcNow();
         var plus2 = TimeSpan.FromHours(2);
-        await GoWrittenItems.PutAsync(server.Client, _table, GoWrittenItems.Active(
+        await GoWrittenItems.PutAsync(Server.Client, Table, GoWrittenItems.Active(
             id, $"alice-{_tag}", $"prod-{_tag}", $"i-{_tag}", GoWrittenItems.Rfc3339Nano(started, plus2), GoWrittenItems.Rfc3339Nano(started.AddHours(1), plus2)));
-        var read = await _setup.GetAsync(id);
+        var read = await Setup.GetAsync(id);
         var counting = new CountingHandler();
 
         // The Update's first write is refused (the timestamps are not in the stored form) and it judges them in code; before
         // its second write arrives, a Touch stores ExpiresAt in the stored form, so that write is refused too.
-        var store = StoreOn(server.CreateClient(RetryingClient.Chain(counting, new Before("UpdateItem", 2, () => _setup.TouchAsync(id)))));
+        var store = StoreOn(Server.CreateClient(RetryingClient.Chain(counting, new Before("UpdateItem", 2, () => Setup.TouchAsync(id)))));
 
         var updated = await store.UpdateAsync(read with { SourceIdentity = "svc-writer" });
 
         updated.SourceIdentity.Should().Be("svc-writer");
         updated.Version.Should().Be(read.Version + 1, "it was applied once, at the version it was judged on");
-        var stored = await _setup.GetAsync(id);
+        var stored = await Setup.GetAsync(id);
         stored.Should().Be(updated with { RequestCount = 1, LastAccessAt = stored.LastAccessAt }, "the Touch and the Update both hold");
         counting["UpdateItem"].Should().Be(3, "refused twice by a session nothing refuses, then written");
     }
 
     private ServerSession NewSession()
     {
-        _time.Advance(TimeSpan.FromMilliseconds(1));
-        return ServerSession.Start($"alice-{_tag}", $"prod-{_tag}", $"i-{_tag}", "svc", TimeSpan.FromHours(1), _time.GetUtcNow());
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        return ServerSession.Start($"alice-{_tag}", $"prod-{_tag}", $"i-{_tag}", "svc", TimeSpan.FromHours(1), Time.GetUtcNow());
     }
-
-    private DynamoDbSessionStore StoreOn(IAmazonDynamoDB client) =>
-        new(client, Options.Create(new DynamoDbSessionStoreOptions { TableName = _table }), _time);
 
     /// <summary>Runs <paramref name="change"/> to its end before the <paramref name="nth"/> request of <paramref name="operation"/> goes on to the server.</summary>
     private sealed class Before(string operation, int nth, Func<Task> change) : DelegatingHandler

@@ -7,7 +7,8 @@ namespace Sessions.Tests.Reliability;
 /// a transient fault, and a fault that outlasts them surfaces as <see cref="SessionStoreException"/> naming the table and
 /// the operation, with the SDK's exception inside. Each test logs how many faults it injected.
 /// </summary>
-public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOutputHelper output) : IAsyncLifetime, IDisposable
+public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOutputHelper output)
+    : SharedTableTests(server, new DateTimeOffset(2036, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(Interlocked.Increment(ref s_tests)))
 {
     private const int MaxErrorRetry = 3;
 
@@ -27,13 +28,9 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
         WireFault.BrokenConnection,
     ];
 
+    // Every test lives in its own later day of the class's table (its clock starts there), so its sessions are the newest
+    // and alone in their time range.
     private static int s_tests;
-
-    // Every test lives in its own later day of the class's table, so its sessions are the newest and alone in their time range.
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2036, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(Interlocked.Increment(ref s_tests)));
-    private readonly List<IDisposable> _clients = [];
-    private string _table = null!;
-    private DynamoDbSessionStore _setup = null!;
 
     public static TheoryData<string, WireFault> EveryOperationAndFault
     {
@@ -54,28 +51,11 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
 
     public static TheoryData<string> EveryOperation => [.. StoreOperations.All];
 
-    public async Task InitializeAsync()
-    {
-        _table = await server.SharedTableAsync();
-        _setup = TestStores.DynamoDb(server.Client, _table, _time);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        foreach (var client in _clients)
-        {
-            client.Dispose();
-        }
-        GC.SuppressFinalize(this);
-    }
-
     [Theory]
     [MemberData(nameof(EveryOperationAndFault))]
     public async Task A_transient_fault_on_each_request_is_retried_by_the_SDK_and_the_call_succeeds(string operation, WireFault fault)
     {
-        var call = await StoreOperations.PrepareAsync(operation, _setup, _time);
+        var call = await StoreOperations.PrepareAsync(operation, Setup, Time);
         var faults = new ScriptedFaultHandler(ScriptedFaultHandler.FirstAttemptOfEachRequest(fault));
 
         var result = await call.Run(StoreOn(faults), CancellationToken.None);
@@ -89,17 +69,17 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
     [MemberData(nameof(EveryOperationAndFault))]
     public async Task A_fault_that_outlasts_the_SDK_retries_is_a_SessionStoreException_naming_table_and_operation(string operation, WireFault fault)
     {
-        var call = await StoreOperations.PrepareAsync(operation, _setup, _time);
+        var call = await StoreOperations.PrepareAsync(operation, Setup, Time);
         var faults = new ScriptedFaultHandler(ScriptedFaultHandler.Always(fault));
 
         var act = () => call.Run(StoreOn(faults), CancellationToken.None);
 
         var error = (await act.Should().ThrowAsync<SessionStoreException>()).Which;
         error.Should().BeOfType<SessionStoreException>("a provider fault is not a session error");
-        error.TableName.Should().Be(_table);
+        error.TableName.Should().Be(Table);
         error.Operation.Should().Be(operation);
         error.SessionId.Should().Be(call.SessionId);
-        error.Message.Should().Contain(_table).And.Contain(operation);
+        error.Message.Should().Contain(Table).And.Contain(operation);
         ShouldBeTheSdkErrorFor(fault, error.InnerException);
         ShouldHaveTriedEachFirstRequest(faults, operation, MaxErrorRetry + 1 + (fault == WireFault.ConnectionReset ? StaleConnectionRetries : 0));
         output.WriteLine($"faults injected: {operation} {fault} {faults.Injected.Count}");
@@ -133,7 +113,7 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
         foreach (var (operation, call, error, faults) in outcomes)
         {
             var storeError = error.Should().BeOfType<SessionStoreException>().Which;
-            storeError.TableName.Should().Be(_table);
+            storeError.TableName.Should().Be(Table);
             storeError.Operation.Should().Be(operation);
             storeError.SessionId.Should().Be(call.SessionId);
             storeError.Message.Should().Contain("timed out");
@@ -147,7 +127,7 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
     [MemberData(nameof(EveryOperation))]
     public async Task Caller_cancellation_of_a_hung_request_is_an_OperationCanceledException_and_is_not_retried(string operation)
     {
-        var call = await StoreOperations.PrepareAsync(operation, _setup, _time);
+        var call = await StoreOperations.PrepareAsync(operation, Setup, Time);
         var faults = new ScriptedFaultHandler(ScriptedFaultHandler.Always(WireFault.Hang));
         using var cancellation = new CancellationTokenSource();
 
@@ -165,7 +145,7 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
     [MemberData(nameof(EveryOperation))]
     public async Task A_call_with_a_cancelled_token_is_an_OperationCanceledException_and_is_not_retried(string operation)
     {
-        var call = await StoreOperations.PrepareAsync(operation, _setup, _time);
+        var call = await StoreOperations.PrepareAsync(operation, Setup, Time);
         var faults = new ScriptedFaultHandler(_ => WireFault.None);
 
         var act = () => call.Run(StoreOn(faults), new CancellationToken(canceled: true));
@@ -181,9 +161,9 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
     public async Task The_SDK_retry_policy_as_configured_by_default_retries_a_server_error_and_the_touch_succeeds(WireFault fault)
     {
         // The fixture's client keeps the SDK's standard policy untouched, backoff included.
-        var call = await StoreOperations.PrepareAsync(SessionStoreOperations.Touch, _setup, _time);
+        var call = await StoreOperations.PrepareAsync(SessionStoreOperations.Touch, Setup, Time);
         var faults = new ScriptedFaultHandler(ScriptedFaultHandler.FirstAttemptOfEachRequest(fault));
-        var store = TestStores.DynamoDb(server.CreateClient(faults), _table, _time);
+        var store = TestStores.DynamoDb(Server.CreateClient(faults), Table, Time);
 
         await call.Run(store, CancellationToken.None);
 
@@ -203,7 +183,7 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
         var calls = new List<(string Operation, PreparedCall Call)>();
         foreach (var operation in StoreOperations.All.OrderBy(o => o == SessionStoreOperations.ListByStatus))
         {
-            calls.Add((operation, await StoreOperations.PrepareAsync(operation, _setup, _time)));
+            calls.Add((operation, await StoreOperations.PrepareAsync(operation, Setup, Time)));
         }
 
         return await Task.WhenAll(calls.Select(async prepared =>
@@ -262,13 +242,7 @@ public abstract class FaultInjectionTests(DynamoDbServerFixture server, ITestOut
 
     private DynamoDbSessionStore StoreOn(ScriptedFaultHandler faults, int maxErrorRetry = MaxErrorRetry, TimeSpan? timeout = null)
     {
-        var client = RetryingClient.Create(server, RetryingClient.Chain(faults), maxErrorRetry, timeout);
-        lock (_clients)
-        {
-            _clients.Add(client);
-        }
-
-        return TestStores.DynamoDb(client, _table, _time);
+        return StoreOn(Own(RetryingClient.Create(Server, RetryingClient.Chain(faults), maxErrorRetry, timeout)));
     }
 }
 
