@@ -1,12 +1,13 @@
 namespace Sessions.Tests.Reliability;
 
 /// <summary>
-/// A refused write that the server answers without the old item (dynalite ignores <c>ReturnValuesOnConditionCheckFailure</c>;
-/// either server has none to return when the item is missing) is judged from a read made afterwards, and another caller may change the session in between. The store answers what
-/// the read shows as if the call had been made at that moment, or writes again where the read shows a state the write
-/// would not have been refused in. Found by the linearizability tests: a Create refused by a session that was then deleted
-/// answered "already exists" for a session neither there nor different. Here the change is made deterministically, by a
-/// handler that deletes the session just before the store's read reaches the server.
+/// A refused write is judged on what refused it, and another caller may change the session before the store writes
+/// again or, where the refusal carries no old item (dynalite ignores <c>ReturnValuesOnConditionCheckFailure</c>; neither
+/// server has one to return for a missing item), before the store reads it. The store answers what it then finds, as if
+/// the call had been made at that moment, or writes again, with the same request, where nothing refuses the write: never
+/// "already exists" for a session no longer there, a failure for a session that is Active, or a conflict naming one
+/// version twice. Each race is made to happen deterministically, by a handler that changes the session (and moves the
+/// clock) just before a chosen request of the store reaches the server.
 /// </summary>
 public abstract class FallbackReadRaceTests(DynamoDbServerFixture server) : SharedTableTests(server, new DateTimeOffset(2037, 6, 1, 0, 0, 0, TimeSpan.Zero))
 {
