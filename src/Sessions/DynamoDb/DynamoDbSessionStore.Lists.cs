@@ -19,7 +19,7 @@ public sealed partial class DynamoDbSessionStore
             Dictionary<string, AttributeValue>? startKey = null;
             do
             {
-                var response = await _client.QueryAsync(_requests.ActiveOfInstance(serverInstanceId, startKey), ct).ConfigureAwait(false);
+                var response = await _local.Client.QueryAsync(_local.Requests.ActiveOfInstance(serverInstanceId, startKey), ct).ConfigureAwait(false);
                 ids.AddRange(KeysOf(response.Items).Select(key => key.Id));
                 startKey = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
             }
@@ -146,8 +146,8 @@ public sealed partial class DynamoDbSessionStore
         string indexName, string partitionAttribute, string partitionValue, PageCursor cursor, int limit,
         (AttributeValue From, AttributeValue To)? range, CancellationToken cancellationToken)
     {
-        var request = _requests.IndexPage(indexName, partitionAttribute, partitionValue, cursor, limit, range);
-        var response = await _client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
+        var request = _local.Requests.IndexPage(indexName, partitionAttribute, partitionValue, cursor, limit, range);
+        var response = await _local.Client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
         var next = response.LastEvaluatedKey is { Count: > 0 } last ? IndexKey.From(last).Cursor : PageCursor.Done;
         return new IndexPage(KeysOf(response.Items).ToList(), next);
     }

@@ -32,9 +32,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
 
     private static readonly string ActiveStatus = SessionStatus.Active.ToStorageString();
 
-    private readonly IAmazonDynamoDB _client;
     private readonly string _tableName;
-    private readonly SessionRequests _requests;
     /// <summary>This store's Region's replica; its <see cref="Replica.Region"/> is <see langword="null"/> on a table of one Region, where nothing is routed.</summary>
     private readonly Replica _local;
     private readonly Replica[] _others;
@@ -102,7 +100,6 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             throw new OptionsValidationException(nameof(DynamoDbSessionStoreOptions), typeof(DynamoDbSessionStoreOptions), problems);
         }
 
-        _client = client;
         _tableName = settings.TableName!;
         if (settings.GlobalTableRegions.Count == 0)
         {
@@ -118,7 +115,6 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
             _others = [.. settings.GlobalTableRegions.Where(r => r != settings.Region).Select(r => ReplicaOf(r, otherRegions![r]))];
         }
 
-        _requests = _local.Requests;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _writes = new ReplicatedWriteRetry(_timeProvider);
         _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -130,7 +126,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
     public string TableName => _tableName;
 
     /// <summary>Gets the DynamoDB client the store sends its requests through (for a health check or a lease on the same table).</summary>
-    public IAmazonDynamoDB Client => _client;
+    public IAmazonDynamoDB Client => _local.Client;
 
     /// <summary>
     /// Gets the Region this store homes new sessions in, on a global table with home Regions
@@ -146,12 +142,12 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         return _instrumentation.RunAsync(SessionStoreOperations.Create, stored.Id, async ct =>
         {
             using var slot = _slots.Acquire(stored.Id);
-            var request = _requests.Create(stored, slot);
+            var request = _local.Requests.Create(stored, slot);
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await _writes.SendAsync(c => _client.PutItemAsync(request, c), ct).ConfigureAwait(false);
+                    await _writes.SendAsync(c => _local.Client.PutItemAsync(request, c), ct).ConfigureAwait(false);
                     return stored;
                 }
                 catch (ConditionalCheckFailedException failed)
@@ -248,8 +244,8 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         {
             if (_local.Region is null)
             {
-                var request = _requests.Delete(id);
-                await _writes.SendAsync(c => _client.DeleteItemAsync(request, c), ct).ConfigureAwait(false);
+                var request = _local.Requests.Delete(id);
+                await _writes.SendAsync(c => _local.Client.DeleteItemAsync(request, c), ct).ConfigureAwait(false);
                 return true;
             }
 
@@ -488,8 +484,7 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         if (old is null)
         {
             Log.ReadingAfterFailedCondition(_logger, operation, _tableName, id);
-            var response = await target.Client.GetItemAsync(target.Requests.Get(id), cancellationToken).ConfigureAwait(false);
-            old = response.Item is { Count: > 0 } item ? item : null;
+            old = await ReadRawAsync(target, id, cancellationToken).ConfigureAwait(false);
         }
 
         if (!anyHome && old is not null && target.Region is { } region && HomeGuard.HomeOf(old, _firstRegion!) is var home && home != region)
@@ -500,11 +495,8 @@ public sealed partial class DynamoDbSessionStore : ISessionStore
         return old;
     }
 
-    private async Task<ServerSession?> ReadAsync(string id, CancellationToken cancellationToken)
-    {
-        var response = await _client.GetItemAsync(_requests.Get(id), cancellationToken).ConfigureAwait(false);
-        return response.Item is { Count: > 0 } item ? SessionItem.FromItem(item) : null;
-    }
+    private async Task<ServerSession?> ReadAsync(string id, CancellationToken cancellationToken) =>
+        await ReadRawAsync(_local, id, cancellationToken).ConfigureAwait(false) is { } item ? SessionItem.FromItem(item) : null;
 
     /// <summary>The outcome of one conditional write: the item as written, or the old item that refused it (none: not found).</summary>
     private readonly record struct ConditionalWrite(ServerSession? Written, Dictionary<string, AttributeValue>? Old);
