@@ -4,6 +4,7 @@ using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
+using Sessions.DynamoDb;
 
 namespace Sessions.Hosting.Leases;
 
@@ -44,7 +45,7 @@ internal sealed class DynamoDbSweepLease : ISweepLease
     public static readonly TimeSpan MaxHonouredDuration = SessionExpirySweeperOptions.MaxDuration;
 
     /// <summary>How many times a lease write is sent at most while another Region's write to the lease item refuses it.</summary>
-    internal const int MaxConflictAttempts = 3;
+    internal const int MaxConflictAttempts = ReplicatedWriteRetry.MaxAttempts;
 
     private static readonly string[] LeaseAttributes = [OwnerAttribute, FenceAttribute, VersionAttribute, DurationAttribute, ExpiresAttribute];
 
@@ -67,6 +68,7 @@ internal sealed class DynamoDbSweepLease : ISweepLease
     private readonly string _tableName;
     private readonly string _key;
     private readonly TimeProvider _time;
+    private readonly ReplicatedWriteRetry _conflicts;
     private readonly ResponseEventHandler _onResponse;
     private long _serverOffsetTicks;
     private int _hasServerOffset;
@@ -85,6 +87,7 @@ internal sealed class DynamoDbSweepLease : ISweepLease
         _tableName = tableName;
         _key = region is null ? Key : Key + "@" + region;
         _time = timeProvider ?? TimeProvider.System;
+        _conflicts = new ReplicatedWriteRetry(_time);
         _onResponse = OnResponse;
     }
 
@@ -269,9 +272,6 @@ internal sealed class DynamoDbSweepLease : ISweepLease
         }
     }
 
-    /// <summary>The wait before resending a write refused as a replicated write conflict (0 first): 20 ms doubling, times a jitter in [0.5, 1.5).</summary>
-    internal static TimeSpan ConflictBackoff(int retry, double jitter) => TimeSpan.FromMilliseconds(20 * (1 << retry) * (0.5 + jitter));
-
     /// <summary>
     /// Sends one request, reading the server's clock off its answer (the <c>Date</c> header) where the client is the
     /// SDK's own, and turns what the SDK or the network throws into a <see cref="SessionStoreException"/> naming the table.
@@ -290,17 +290,7 @@ internal sealed class DynamoDbSweepLease : ISweepLease
 
         try
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return await send(cancellationToken).ConfigureAwait(false);
-                }
-                catch (ReplicatedWriteConflictException) when (attempt < MaxConflictAttempts)
-                {
-                    await Task.Delay(ConflictBackoff(attempt - 1, Random.Shared.NextDouble()), _time, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            return await _conflicts.SendAsync(send, cancellationToken).ConfigureAwait(false);
         }
         catch (ReplicatedWriteConflictException conflict)
         {
